@@ -1,0 +1,1 @@
+"""Data access: keyword-only functions over a ``Session``; routes call these and nothing else."""

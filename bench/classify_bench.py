@@ -1,0 +1,163 @@
+"""Benchmark the TF-IDF classifier with stratified k-fold cross-validation.
+
+Datasets:
+
+- ``seed``: ``data/seed/seed.tsv`` (our taxonomy's sub-categories). Reports sub-category and
+  top-level accuracy / macro-F1 for both top-level strategies, and the share of predictions
+  that skip review at the threshold chosen inside each run.
+- ``tipdm``: the 2020 TipDM complaints (7 first-level labels, not our taxonomy), read at run
+  time from ``../shared/data/complaints`` (``tipdm2020_train.tsv`` label/text and
+  ``tipdm2020_extra_segmented.tsv`` label/tokens, never copied here). Folds run over both
+  files together; macro-F1 is reported over all rows and over the raw-text rows only, since
+  held-out messages are raw text. ``svm`` here is a plain LinearSVC (no calibration).
+
+Each run writes ``bench/results/classify_<dataset>_<model>_<UTC time>.json`` and the command
+prints a markdown table.
+
+Usage::
+
+    .venv/bin/python bench/classify_bench.py                        # seed + tipdm, both models
+    .venv/bin/python bench/classify_bench.py --dataset seed --model logreg
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
+
+from classify import evaluate
+from classify.model_io import read_training_tsv
+from classify.tfidf import DEFAULT_C, TfidfOptions, build_pipeline, cross_validated_proba
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "data" / "seed" / "seed.tsv"
+DEFAULT_SHARED = REPO.parent / "shared" / "data" / "complaints"
+RESULTS = REPO / "bench" / "results"
+MODELS = ("logreg", "svm")
+
+logger = logging.getLogger("classify_bench")
+
+
+def bench_seed(model: str, folds: int) -> dict[str, Any]:
+    """Cross-validate the product configuration on the seed set."""
+    texts, labels = read_training_tsv(SEED)
+    options = TfidfOptions(model=model, cv_folds=folds)
+    start = time.perf_counter()
+    proba, classes = cross_validated_proba(texts, labels, options)
+    seconds = time.perf_counter() - start
+    result: dict[str, Any] = {"n": len(texts), "labels": len(classes), "seconds": round(seconds, 1)}
+    for strategy in evaluate.TOP_STRATEGIES:
+        idx = evaluate.decide(proba, classes, strategy)
+        picked = [classes[i] for i in idx]
+        conf = proba[np.arange(len(idx)), idx]
+        correct = np.array([p == y for p, y in zip(picked, labels, strict=True)])
+        threshold = evaluate.choose_threshold(conf, correct, options.target_precision)
+        result[strategy] = {
+            **evaluate.score(labels, picked).as_dict(),
+            "review": evaluate.review_summary(conf, correct, threshold),
+        }
+    return result
+
+
+def load_tipdm(data_dir: Path) -> tuple[list[str], list[str], np.ndarray]:
+    """Texts, labels and a mask of raw-text rows from the two TipDM files."""
+    train = data_dir / "tipdm2020_train.tsv"
+    extra = data_dir / "tipdm2020_extra_segmented.tsv"
+    for path in (train, extra):
+        if not path.is_file():
+            sys.exit(f"needs {path}: the TipDM complaints of ../shared/data (see its README)")
+    raw_texts, raw_labels = read_training_tsv(train)
+    seg_texts, seg_labels = read_training_tsv(extra)
+    mask = np.array([True] * len(raw_texts) + [False] * len(seg_texts))
+    return raw_texts + seg_texts, raw_labels + seg_labels, mask
+
+
+def bench_tipdm(model: str, folds: int, data_dir: Path) -> dict[str, Any]:
+    """k-fold macro-F1 of words + char n-grams with a linear model on TipDM."""
+    texts, labels, raw = load_tipdm(data_dir)
+    pipeline = build_pipeline(TfidfOptions(model=model, min_df=2))
+    if model == "svm":
+        pipeline.set_params(clf=LinearSVC(C=DEFAULT_C["svm"], random_state=0))
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    start = time.perf_counter()
+    with threadpool_limits(limits=1):
+        predicted = np.asarray(cross_val_predict(pipeline, texts, labels, cv=cv))
+    seconds = time.perf_counter() - start
+    truth = np.asarray(labels)
+
+    def scores(mask: np.ndarray) -> dict[str, float]:
+        return {
+            "macro_f1": round(float(f1_score(truth[mask], predicted[mask], average="macro")), 4),
+            "accuracy": round(float(accuracy_score(truth[mask], predicted[mask])), 4),
+        }
+
+    return {
+        "n": len(texts),
+        "n_raw_text": int(raw.sum()),
+        "labels": len(set(labels)),
+        "seconds": round(seconds, 1),
+        "all_rows": scores(np.ones(len(texts), dtype=bool)),
+        "raw_text_rows": scores(raw),
+    }
+
+
+def _row(dataset: str, model: str, r: dict[str, Any]) -> str:
+    if dataset == "seed":
+        cells = []
+        for strategy in evaluate.TOP_STRATEGIES:
+            s = r[strategy]
+            cells.append(
+                f"{strategy}: sub acc {s['sub_accuracy']:.3f} / F1 {s['sub_macro_f1']:.3f}, "
+                f"top acc {s['top_accuracy']:.3f} / F1 {s['top_macro_f1']:.3f}, "
+                f"no review {s['review']['coverage']:.0%}"
+            )
+        return f"| seed | {model} | {r['n']} | {'<br>'.join(cells)} | {r['seconds']} |"
+    a, t = r["all_rows"], r["raw_text_rows"]
+    return (
+        f"| tipdm | {model} | {r['n']} | macro-F1 {a['macro_f1']:.3f} (acc {a['accuracy']:.3f}); "
+        f"raw-text rows macro-F1 {t['macro_f1']:.3f} (acc {t['accuracy']:.3f}) | {r['seconds']} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected benchmarks and print a markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", action="append", choices=("seed", "tipdm"))
+    parser.add_argument("--model", action="append", choices=MODELS)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_SHARED)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    rows = []
+    for dataset in args.dataset or ["seed", "tipdm"]:
+        for model in args.model or list(MODELS):
+            if dataset == "seed":
+                result = bench_seed(model, args.folds)
+            else:
+                result = bench_tipdm(model, args.folds, args.data_dir)
+            result.update(dataset=dataset, model=model, folds=args.folds)
+            out = RESULTS / f"classify_{dataset}_{model}_{stamp}.json"
+            out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+            rows.append(_row(dataset, model, result))
+    print("| data | model | n | 5-fold CV | seconds |")
+    print("| --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

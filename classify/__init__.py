@@ -1,0 +1,5 @@
+"""Text understanding: segmentation, entities, urgency and categories."""
+
+from classify.types import Alternative, Entities, Prediction
+
+__all__ = ["Alternative", "Entities", "Prediction"]

@@ -1,0 +1,293 @@
+"""Addresses in a caller's words, normalised to one canonical string each.
+
+An address is read left to right as district, road (or landmark), house number, compound and
+building, each part optional but in that order: "常安区钟山东路一百二十八号阳光小区3号楼2单元"
+becomes ``长安区中山东路128号阳光小区3号楼2单元``. Districts, roads and landmarks are matched
+against the gazetteer by sound (see :mod:`classify.gazetteer`) and written in its spelling;
+numbers in Chinese numerals become Arabic digits. A road missing from the gazetteer is taken
+as said only when a house number follows it (幸福路12号). A compound (小区, 花园, 家园, 公寓,
+家属院, 大厦, 社区, 新村) is recognised on its own too, so "阳光小区3号楼" is an address.
+
+Choices worth knowing:
+
+* The string form keeps only what the caller said; a district inferred from the road is put in
+  ``Address.inferred_district`` only, because road-to-district mappings are approximate.
+* A bare door number after 单元 or 号楼 gets 室 (2单元502 -> ``2单元502室``).
+* Two roads joined by 和/与/跟 and followed by 交叉口/路口 form one intersection,
+  written ``中山东路与体育大街交叉口``.
+* Named places without a suffix (恒大绿洲), townships and villages outside a chain, and house
+  numbers said without 号 are not recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
+from classify.gazetteer import Gazetteer, PlaceMatch, load_gazetteer
+
+_HAN = "\u4e00-\u9fff"
+# Characters that cannot be part of a compound or unknown road name (the words around them).
+_STOP_CHARS = (
+    "号的了在是有和与跟就都也还很我你他她们这那个哪里边面近口旁对附前后住家说到去从往向址于吗呢啊吧"
+)
+_COMPOUND_SUFFIX = "小区|花园|家园|公寓|家属院|宿舍|大厦|社区|新村|嘉园|名苑|公馆|广场|苑|村"
+_STANDALONE_SUFFIX = "小区|花园|家园|公寓|家属院|大厦|社区|新村|嘉园|名苑"
+# Words before 小区 etc. that describe rather than name a compound.
+_GENERIC_NAMES = frozenset(
+    str.split(
+        "我们 咱们 你们 他们 这个 那个 整个 附近 周边 旁边 对面 各个 所有 很多 几个 其他 老旧 "
+        "高档 新建 同一 本 该 隔壁 一个 两个 住宅 居民 商品房 回迁 安置"
+    )
+)
+# A subdistrict, district or township before a compound name is not part of it.
+_ADMIN_UNIT_RE = re.compile(r"街道|社区|[区县市省镇乡]")
+# What says that the words after it are a place (ends right before the name).
+_PLACE_CUE_RE = re.compile(
+    r"(?:[在住是到于址：:]|街道|社区|[区县市省镇乡]|(?:旁边|对面|附近|隔壁|后面|前面|边上)的?)$"
+)
+_FILLER_RE = re.compile(r"[\s，,、]{0,2}的?")
+_NUMBER_RE = re.compile(rf"({NUMBER_PATTERN})\s*号(院)?(?![楼线码])")
+_COMPOUND_RE = re.compile(rf"([{_HAN}]{{2,8}}?)({_COMPOUND_SUFFIX})")
+_STANDALONE_RE = re.compile(rf"([{_HAN}]{{2,6}})({_STANDALONE_SUFFIX})")
+_BUILDING_PART_RE = re.compile(rf"({NUMBER_PATTERN})\s*(号楼|栋|幢|座|单元|层|楼|室|号|户)?")
+_PART_RANK = {
+    "号楼": 1,
+    "栋": 1,
+    "幢": 1,
+    "座": 1,
+    "单元": 2,
+    "层": 3,
+    "楼": 3,
+    "室": 4,
+    "号": 4,
+    "户": 4,
+}
+_UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
+_JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、)")
+_JUNCTION_END_RE = re.compile(r"(?:十字路口|交叉口|交叉路口|交口|路口)")
+_ORDER = ("district", "road", "number", "compound", "building")
+
+
+@dataclass
+class Address:
+    """One address, split into parts (empty string for a part not said).
+
+    Attributes:
+        district: District or county in the gazetteer's spelling (长安区).
+        road: Road, intersection or landmark (中山东路, 民心河).
+        number: House number on the road (128号).
+        compound: Residential compound or building complex (阳光小区, 128号院 -> 院).
+        building: Building, unit, floor and room (3号楼2单元502室).
+        inferred_district: District implied by the road when none was said and the gazetteer
+            maps the road to exactly one district; not part of ``text``.
+        start: Index in the source text where the address begins.
+        end: Index one past where it ends.
+    """
+
+    district: str = ""
+    road: str = ""
+    number: str = ""
+    compound: str = ""
+    building: str = ""
+    inferred_district: str = ""
+    start: int = 0
+    end: int = 0
+
+    @property
+    def text(self) -> str:
+        """Canonical string form: the parts joined in order."""
+        return self.district + self.road + self.number + self.compound + self.building
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """A place where an address may begin: a gazetteer place, unknown road or compound."""
+
+    kind: str
+    start: int
+    end: int
+    value: str
+
+
+def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Address]:
+    """Addresses said in ``text``, in order, with their parts.
+
+    Args:
+        text: The caller's words as transcribed.
+        gazetteer: Places to match; the city's default gazetteer when None.
+
+    Returns:
+        Addresses that name at least a district, road, landmark or compound.
+    """
+    gaz = gazetteer or load_gazetteer()
+    anchors = _find_anchors(text, gaz.find(text))
+    starts = {a.start: a for a in anchors}
+    addresses: list[Address] = []
+    cursor = 0
+    for anchor in anchors:
+        if anchor.start < cursor:
+            continue
+        address = _read_address(text, anchor, starts)
+        if address.road and not address.district:
+            address.inferred_district = gaz.district_of(address.road) or ""
+        addresses.append(address)
+        cursor = address.end
+    return addresses
+
+
+def extract_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[str]:
+    """Canonical address strings said in ``text``, deduplicated, in order.
+
+    Examples:
+        >>> extract_addresses("我家在常安区钟山东路一百二十八号阳光小区三号楼二单元")
+        ['长安区中山东路128号阳光小区3号楼2单元']
+    """
+    return list(dict.fromkeys(a.text for a in parse_addresses(text, gazetteer)))
+
+
+def _find_anchors(text: str, places: list[PlaceMatch]) -> list[_Anchor]:
+    """Gazetteer places, unknown roads before a house number, and named compounds."""
+    anchors = [
+        _Anchor("district" if m.place.kind == "district" else "road", m.start, m.end, m.place.name)
+        for m in places
+    ]
+    taken = [(a.start, a.end) for a in anchors]
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    for regex, kind in ((_UNKNOWN_ROAD_RE, "road"), (_STANDALONE_RE, "compound")):
+        for m in regex.finditer(text):
+            start = _name_start(text, m.start(1), m.end(1), taken)
+            if start is None or not free(start, m.end()):
+                continue
+            if kind == "compound" and not _said_as_place(text, start, m.end()):
+                continue
+            anchors.append(_Anchor(kind, start, m.end(), text[start : m.end()]))
+            taken.append((start, m.end()))
+    return sorted(anchors, key=lambda a: a.start)
+
+
+def _said_as_place(text: str, start: int, end: int) -> bool:
+    """Whether a compound name is used as a location: 住在X小区, X小区3号楼, 某区X小区.
+
+    Without such a cue, words before 小区 are usually not a name (影响小区, 进出小区).
+    """
+    if _PLACE_CUE_RE.search(text[max(0, start - 3) : start]):
+        return True
+    building = _BUILDING_PART_RE.match(text, end)
+    return building is not None and building.group(2) is not None
+
+
+def _name_start(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> int | None:
+    """Where a name in ``text[start:end]`` really begins, after the words that precede it.
+
+    Returns None when fewer than two name characters remain or the name is generic.
+    """
+    for s, e in taken:
+        if s < end and e > start:
+            start = max(start, e)
+    for i in range(end - 1, start - 1, -1):
+        if text[i] in _STOP_CHARS:
+            start = i + 1
+            break
+    admin_ends = [m.end() for m in _ADMIN_UNIT_RE.finditer(text, start, end)]
+    if admin_ends:
+        start = admin_ends[-1]
+    name = text[start:end]
+    if len(name) < 2 or name in _GENERIC_NAMES or any(g in name for g in ("我们", "这个", "那个")):
+        return None
+    return start
+
+
+def _read_address(text: str, anchor: _Anchor, starts: dict[int, _Anchor]) -> Address:
+    """Read the parts of one address, starting at ``anchor`` and going right."""
+    address = Address(start=anchor.start)
+    _set(address, anchor.kind, anchor.value)
+    stage = _ORDER.index(anchor.kind)
+    cursor = anchor.end
+    while True:
+        pos = _FILLER_RE.match(text, cursor).end()  # type: ignore[union-attr]
+        step = _next_part(text, pos, stage, starts, address)
+        if step is None:
+            break
+        kind, value, cursor = step
+        _set(address, kind, value)
+        # 128号院: the 院 is the compound, so no other compound can follow.
+        stage = _ORDER.index("compound" if address.compound == "院" else kind)
+    address.end = cursor
+    return address
+
+
+def _next_part(
+    text: str, pos: int, stage: int, starts: dict[int, _Anchor], address: Address
+) -> tuple[str, str, int] | None:
+    """The next address part at ``pos``, if one of a later stage than ``stage`` is there."""
+    anchor = starts.get(pos)
+    if anchor is not None and _ORDER.index(anchor.kind) > stage:
+        return anchor.kind, anchor.value, anchor.end
+    if stage == _ORDER.index("road"):
+        junction = _read_junction(text, pos, starts, address.road)
+        if junction is not None:
+            return junction
+    if stage < _ORDER.index("number"):
+        m = _NUMBER_RE.match(text, pos)
+        if m and address.road:
+            if m.group(2):
+                address.compound = "院"
+            return "number", number_to_arabic(m.group(1)) + "号", m.end()
+    if stage < _ORDER.index("compound"):
+        m = _COMPOUND_RE.match(text, pos)
+        if m and not any(c in _STOP_CHARS for c in m.group(1)):
+            return "compound", m.group(0), m.end()
+    if stage < _ORDER.index("building"):
+        return _read_building(text, pos)
+    return None
+
+
+def _read_junction(
+    text: str, pos: int, starts: dict[int, _Anchor], road: str
+) -> tuple[str, str, int] | None:
+    """``X和Y交叉口``: a second road joined to the first and ended by a junction word."""
+    m = _JUNCTION_RE.match(text, pos)
+    if m is None:
+        return None
+    other = starts.get(m.end())
+    if other is None or other.kind != "road":
+        return None
+    end = _JUNCTION_END_RE.match(text, other.end)
+    if end is None:
+        return None
+    return "road", f"{road}与{other.value}交叉口", end.end()
+
+
+def _read_building(text: str, pos: int) -> tuple[str, str, int] | None:
+    """Building, unit, floor and room numbers: 3号楼2单元502室, 三栋二单元五零二."""
+    parts: list[str] = []
+    rank = 0
+    cursor = pos
+    while True:
+        m = _BUILDING_PART_RE.match(text, cursor)
+        if m is None:
+            break
+        unit = m.group(2)
+        if unit is None:
+            # A bare number is a door number only right after a building or unit, and short.
+            if rank not in (1, 2) or len(number_to_arabic(m.group(1))) > 4:
+                break
+            unit = "室"
+        if _PART_RANK[unit] <= rank:
+            break
+        parts.append(number_to_arabic(m.group(1)) + unit)
+        rank = _PART_RANK[unit]
+        cursor = m.end()
+    if not parts:
+        return None
+    return "building", "".join(parts), cursor
+
+
+def _set(address: Address, kind: str, value: str) -> None:
+    """Store one part of an address."""
+    setattr(address, kind, value)

@@ -1,0 +1,370 @@
+"""Sub-category classifier: jieba words + character n-grams, TF-IDF, a linear model.
+
+Typical use::
+
+    taxonomy = Taxonomy.load()
+    clf = train_from_tsv([Path("data/seed/seed.tsv")], taxonomy)
+    clf.save("models/tfidf")
+    prediction = TfidfClassifier.load("models/tfidf").predict("我们小区三天没人收垃圾了")
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
+
+from classify import evaluate
+from classify.model_io import (
+    data_sha256,
+    load_model_dir,
+    make_version,
+    read_training_tsv,
+    save_model_dir,
+    utc_now_iso,
+)
+from classify.segment import segment
+from classify.taxonomy import Taxonomy
+from classify.types import Alternative, Prediction
+
+logger = logging.getLogger(__name__)
+
+KIND = "tfidf"
+META_SCHEMA = 1
+MAX_ALTERNATIVES = 3
+DEFAULT_C = {"logreg": 20.0, "svm": 1.0}
+
+_NON_WORD = re.compile(r"[^\w]+")
+_DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize_text(text: str) -> str:
+    """Canonical form for features: simplified, half-width, lower case, digits -> ``0``.
+
+    Whisper often writes traditional characters and Arabic numerals; phone numbers and
+    house numbers carry no topic, so every digit run becomes one ``0``. Punctuation
+    becomes a space.
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _t2s().convert(text)
+    text = _DIGITS.sub("0", text)
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def normalize_texts(texts: Sequence[str]) -> list[str]:
+    """:func:`normalize_text` over a batch (the first pipeline step)."""
+    return [normalize_text(t) for t in texts]
+
+
+def word_tokens(text: str) -> list[str]:
+    """jieba words of already normalised text (the word analyzer)."""
+    return segment(text)
+
+
+@dataclass
+class TfidfOptions:
+    """How to build and train the model.
+
+    Attributes:
+        model: ``logreg`` (multinomial logistic regression) or ``svm`` (LinearSVC with
+            sigmoid calibration).
+        C: Inverse regularisation strength of the linear model; None for the model's
+            default (20 for ``logreg``, 1 for ``svm``, chosen by cross-validation on the seed
+            set).
+        char_ngrams: Smallest and largest character n-gram.
+        min_df: Minimum document frequency of a feature.
+        class_weight: ``balanced`` or None.
+        cv_folds: Folds for the held-out estimate that sets the threshold (>= 2).
+        target_precision: Wanted precision of predictions that skip review.
+        top_strategy: ``best_sub``, ``sum`` or ``auto`` (the better of the two in
+            cross-validation, by top-level accuracy).
+        threshold: Fixed review threshold; None to choose it by cross-validation.
+    """
+
+    model: str = "logreg"
+    C: float | None = None
+    char_ngrams: tuple[int, int] = (1, 3)
+    min_df: int = 1
+    class_weight: str | None = None
+    cv_folds: int = 5
+    target_precision: float = 0.9
+    top_strategy: str = "auto"
+    threshold: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.model not in ("logreg", "svm"):
+            raise ValueError(f"未知的模型类型 {self.model!r}；可选: logreg, svm")
+        if self.top_strategy not in (*evaluate.TOP_STRATEGIES, "auto"):
+            raise ValueError(f"未知的一级分类决策方式 {self.top_strategy!r}")
+        if self.cv_folds < 2:
+            raise ValueError("cv_folds 至少为 2")
+
+
+def build_pipeline(options: TfidfOptions | None = None) -> Pipeline:
+    """An unfitted pipeline: normalise -> (word TF-IDF + char TF-IDF) -> linear model."""
+    opts = options or TfidfOptions()
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True, min_df=opts.min_df)),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=opts.char_ngrams,
+                    sublinear_tf=True,
+                    min_df=opts.min_df,
+                ),
+            ),
+        ]
+    )
+    classifier: Any
+    C = opts.C if opts.C is not None else DEFAULT_C[opts.model]
+    if opts.model == "logreg":
+        classifier = LogisticRegression(
+            C=C, solver="newton-cg", max_iter=1000, class_weight=opts.class_weight
+        )
+    else:
+        svm = LinearSVC(C=C, class_weight=opts.class_weight, random_state=0)
+        classifier = CalibratedClassifierCV(svm, method="sigmoid", cv=3)
+    return Pipeline(
+        [
+            ("normalize", FunctionTransformer(normalize_texts)),
+            ("features", features),
+            ("clf", classifier),
+        ]
+    )
+
+
+def _n_folds(labels: Sequence[str], wanted: int) -> int:
+    """Folds for cross-validation: as wanted, but no more than the rarest class has examples."""
+    smallest = min(Counter(labels).values())
+    if smallest < 2:
+        raise ValueError("每个子类至少需要 2 条样本才能交叉验证")
+    return min(wanted, smallest)
+
+
+def cross_validated_proba(
+    texts: Sequence[str], labels: Sequence[str], options: TfidfOptions, seed: int = 0
+) -> tuple[np.ndarray, list[str]]:
+    """Out-of-fold class probabilities (rows in input order) and the class order."""
+    cv = StratifiedKFold(
+        n_splits=_n_folds(labels, options.cv_folds), shuffle=True, random_state=seed
+    )
+    # Small sparse problems: BLAS threads only add overhead (and contend on shared CPUs).
+    with threadpool_limits(limits=1):
+        proba = cross_val_predict(
+            build_pipeline(options), list(texts), list(labels), cv=cv, method="predict_proba"
+        )
+    return np.asarray(proba), sorted(set(labels))
+
+
+def _cv_report(
+    proba: np.ndarray, classes: list[str], labels: Sequence[str], options: TfidfOptions
+) -> tuple[str, float, dict[str, Any]]:
+    """Choose the top-level strategy and the threshold from out-of-fold probabilities."""
+    by_strategy: dict[str, Any] = {}
+    for strategy in evaluate.TOP_STRATEGIES:
+        picked = [classes[i] for i in evaluate.decide(proba, classes, strategy)]
+        by_strategy[strategy] = evaluate.score(labels, picked)
+    strategy = options.top_strategy
+    if strategy == "auto":
+        strategy = max(
+            evaluate.TOP_STRATEGIES,
+            key=lambda s: (by_strategy[s].top_accuracy, by_strategy[s].sub_accuracy),
+        )
+    idx = evaluate.decide(proba, classes, strategy)
+    confidences = proba[np.arange(len(idx)), idx]
+    correct = np.array([classes[i] == y for i, y in zip(idx, labels, strict=True)])
+    threshold = options.threshold
+    if threshold is None:
+        threshold = evaluate.choose_threshold(confidences, correct, options.target_precision)
+    report = {
+        "folds": _n_folds(labels, options.cv_folds),
+        "n": len(labels),
+        **by_strategy[strategy].as_dict(),
+        "by_top_strategy": {s: sc.as_dict() for s, sc in by_strategy.items()},
+        "review": evaluate.review_summary(confidences, correct, threshold),
+    }
+    return strategy, threshold, report
+
+
+class TfidfClassifier:
+    """A fitted TF-IDF classifier over the taxonomy's sub-categories."""
+
+    def __init__(self, pipeline: Pipeline, taxonomy: Taxonomy, meta: dict[str, Any]) -> None:
+        """Wrap a fitted pipeline; use :meth:`train` or :meth:`load` rather than this."""
+        self.pipeline = pipeline
+        self.taxonomy = taxonomy
+        self.meta = meta
+        self.classes: list[str] = [str(c) for c in pipeline.classes_]
+        unknown = [c for c in self.classes if c not in taxonomy.subcategory_codes]
+        if unknown:
+            raise ValueError(
+                f"模型标签不在分类体系中: {', '.join(unknown)}；请用当前分类体系重新训练"
+            )
+        self.threshold = float(meta["threshold"])
+        self.top_strategy = str(meta.get("top_strategy", "best_sub"))
+        self.version = str(meta["version"])
+
+    @classmethod
+    def train(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        taxonomy: Taxonomy,
+        options: TfidfOptions | None = None,
+    ) -> TfidfClassifier:
+        """Cross-validate (for metrics and the review threshold), then fit on all data.
+
+        Args:
+            texts: Caller utterances or messages.
+            labels: Sub-category code of each text.
+            taxonomy: The taxonomy the labels come from.
+            options: Model and training options.
+
+        Raises:
+            ValueError: Empty data, mismatched lengths, labels outside the taxonomy, or a
+                sub-category with fewer than 2 examples.
+        """
+        opts = options or TfidfOptions()
+        _check_training_data(texts, labels, taxonomy)
+        proba, classes = cross_validated_proba(texts, labels, opts)
+        strategy, threshold, report = _cv_report(proba, classes, labels, opts)
+        logger.info("cross-validated %s: %s", KIND, report)
+        with threadpool_limits(limits=1):
+            pipeline = build_pipeline(opts).fit(list(texts), list(labels))
+        data_hash = data_sha256(texts, labels)
+        meta = {
+            "kind": KIND,
+            "schema": META_SCHEMA,
+            "version": make_version(KIND, data_hash),
+            "created_at": utc_now_iso(),
+            "labels": [str(c) for c in pipeline.classes_],
+            "training_data_sha256": data_hash,
+            "n_train": len(texts),
+            "threshold": round(float(threshold), 6),
+            "top_strategy": strategy,
+            "options": asdict(opts),
+            "cv_metrics": report,
+        }
+        return cls(pipeline, taxonomy, meta)
+
+    def predict(self, text: str) -> Prediction:
+        """Classify one text; see :meth:`predict_many`."""
+        return self.predict_many([text])[0]
+
+    def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
+        """Classify texts.
+
+        A prediction needs review when its confidence is below the model's threshold or
+        when the text shares no word with the training data (gibberish, filler sounds,
+        empty text): character n-grams alone are too weak evidence.
+        """
+        if not texts:
+            return []
+        features = self.pipeline[:-1].transform(list(texts))
+        proba = np.asarray(self.pipeline[-1].predict_proba(features))
+        n_words = len(self.pipeline["features"].transformer_list[0][1].vocabulary_)
+        known = np.asarray(features[:, :n_words].getnnz(axis=1)) > 0
+        picked = evaluate.decide(proba, self.classes, self.top_strategy)
+        return [
+            self._prediction(row, int(i), bool(k))
+            for row, i, k in zip(proba, picked, known, strict=True)
+        ]
+
+    def _prediction(self, row: np.ndarray, best: int, has_words: bool) -> Prediction:
+        code = self.classes[best]
+        sub = self.taxonomy.subcategory(code)
+        confidence = float(row[best])
+        runners = [int(i) for i in np.argsort(-row, kind="stable") if i != best]
+        alternatives = [
+            Alternative(
+                code=self.classes[i],
+                label=self.taxonomy.subcategory(self.classes[i]).label,
+                score=float(row[i]),
+            )
+            for i in runners[:MAX_ALTERNATIVES]
+        ]
+        return Prediction(
+            top=sub.top,
+            code=code,
+            label=sub.label,
+            confidence=confidence,
+            alternatives=alternatives,
+            department=self.taxonomy.department_of(code).name,
+            needs_review=confidence < self.threshold or not has_words,
+            model_version=self.version,
+        )
+
+    def save(self, directory: Path | str) -> Path:
+        """Write the model directory (``model.joblib`` + ``meta.json``)."""
+        return save_model_dir(directory, self.pipeline, self.meta)
+
+    @classmethod
+    def load(cls, directory: Path | str, taxonomy: Taxonomy | None = None) -> TfidfClassifier:
+        """Load a model directory written by :meth:`save`.
+
+        Args:
+            directory: The model directory.
+            taxonomy: Taxonomy to map codes to labels and departments; the project's
+                ``data/taxonomy.yaml`` when None.
+
+        Raises:
+            ModelLoadError: Not a TF-IDF model directory.
+            ValueError: The model's labels are not in the taxonomy.
+        """
+        pipeline, meta = load_model_dir(directory, KIND)
+        return cls(pipeline, taxonomy or Taxonomy.load(), meta)
+
+
+def _check_training_data(texts: Sequence[str], labels: Sequence[str], taxonomy: Taxonomy) -> None:
+    if len(texts) != len(labels):
+        raise ValueError(f"文本数 {len(texts)} 与标签数 {len(labels)} 不一致")
+    if not texts:
+        raise ValueError("没有训练数据")
+    unknown = sorted(set(labels) - set(taxonomy.subcategory_codes))
+    if unknown:
+        raise ValueError(f"训练标签不在分类体系中: {', '.join(unknown)}")
+    if len(set(labels)) < 2:
+        raise ValueError("至少需要 2 个子类的训练数据")
+
+
+def train_from_tsv(
+    paths: Sequence[Path | str], taxonomy: Taxonomy, options: TfidfOptions | None = None
+) -> TfidfClassifier:
+    """Train on one or more TSV files (header ``label`` + ``text`` or ``label`` + ``tokens``).
+
+    Raises:
+        TrainingDataError: A file is missing or has the wrong columns.
+        ValueError: Labels outside the taxonomy or too few examples.
+    """
+    texts: list[str] = []
+    labels: list[str] = []
+    for path in paths:
+        file_texts, file_labels = read_training_tsv(path)
+        texts += file_texts
+        labels += file_labels
+    return TfidfClassifier.train(texts, labels, taxonomy, options)

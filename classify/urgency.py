@@ -1,0 +1,281 @@
+"""Does the caller describe immediate danger?
+
+Urgent means someone may be hurt unless help comes within the hour: gas smell or leak, fire,
+collapse, injury, people trapped or fallen in, electrocution, or something about to fall.
+A routine complaint (garbage, noise, bus routes, medical insurance, heating) is never urgent,
+so each cue is checked in its clause (the text between punctuation or spaces) and dropped when
+
+* it is negated (没有着火, 不是漏气, 没人受伤, 打不着火, 差点着火);
+* it is a fear, a hypothesis or a question (怕着火, 万一漏气, 容易塌, 有塌陷隐患, 着火了怎么办),
+  or names a kind of event (坍塌事故, 困人事件), unless the caller says it is imminent
+  (随时会塌, 马上要掉);
+* it happened in the past (去年着火过) or keeps happening (经常困人) and nothing in the clause
+  says it goes on now (现在, 还在); a recurring gas smell still counts;
+* the caller says it is over (已经修好了, 火已经灭了, 人已经救出来了);
+* the context makes it harmless (烟囱冒烟 is air pollution, 轮胎漏气 is no gas leak, 受伤后的
+  医保报销 is an insurance question).
+
+Hazards such as a missing manhole cover, a loose exterior wall or a hanging branch are routine
+road or building tickets on their own (they have their own short SLA). They become urgent only
+when the caller states the danger near the hazard: 很危险, 差点掉进去, 晚上看不见, 怕砸到人.
+Someone actually falling in, or being hit, is urgent through the fall and injury cues. Children
+or elderly people being around does not by itself make a hazard urgent (我们小区井盖响，小孩都被
+吵醒 is a noise complaint); children in danger are caught by the fall and trapped cues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CLAUSE_END = re.compile(r"[，,。.！!？?；;、\n\s]")
+_NEGATED_BEFORE = re.compile(
+    r"(?:没有|没|不是|并没有|并不是|并没|未|无|不|别|不会|没什么|不存在|差点儿?|差一点|险些)"
+    r"(?:闻到|看到|发现|真的|再|什么|出现|发生|有人|人|任何|明显的?|的|被|让|造成){0,3}$"
+)
+_NEGATED_AFTER = re.compile(r"(?:倒是|倒|也|都|并)?没有?了?(?=$|[，,。.！!？?；;\s])")
+_HYPOTHETICAL = re.compile(
+    r"如果|万一|要是|假如|假设|一旦|怕|担心|害怕|防止|预防|避免|以防|会不会|恐怕|以免|是否"
+    r"|面临|存在|引起|导致|造成|等到|要等|难道|一但|(?:容易|可能会|就会|也会|都会|会|要)$"
+)
+# After a cue in its clause: a question about what would happen, not a report.
+_HYPOTHETICAL_AFTER = re.compile(r"怎么办|谁负责|谁来负责|谁承担|之后|以后|的话|怎么处理")
+# Right after a cue: it names a kind of event or a risk, not something happening now.
+_NOT_AN_EVENT_AFTER = re.compile(r"过|事故|事件|风险|隐患|的?可能|的?危险|问题|高发|频发|案例")
+# It keeps happening: a standing problem for a routine ticket (not for gas, see _Rule).
+_HABITUAL = re.compile(r"经常|多次|数次|几次|时有|屡次|常常|频繁|总是|老是|每次|好几回")
+_HAZARD_WORD = re.compile(r"隐患|安全隐患")
+_IMMINENT = re.compile(r"随时|马上就?|眼看|正在|快要|就要")
+_PAST = re.compile(
+    r"昨天|前天|上周|上星期|上个月|去年|前年|之前|以前|上次|上回|前几天|前段时间|那天|当时|曾经"
+)
+_PRESENT = re.compile(r"(?<!到)现在|正在|还在|还是|一直|仍然|依然|刚才|刚刚|又|开始|马上|随时")
+_RESOLVED_ANY = re.compile(
+    r"已经(?:被)?(?:修好|修复|处理好?|解决|没事|好了|处理完)|现在没事了|修好了|处理好了"
+)
+_RESOLUTION_WINDOW = 40
+_EVIDENCE_CHARS = 10
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One kind of danger: what signals it and what makes a signal harmless."""
+
+    label: str
+    cue: re.Pattern[str]
+    harmless: re.Pattern[str] | None = None
+    resolved: re.Pattern[str] | None = None
+    harmless_call: re.Pattern[str] | None = None
+    recurring_is_urgent: bool = False
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    """Compile one rule pattern (keeps the rule table short)."""
+    return re.compile(pattern)
+
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule(
+        "燃气泄漏",
+        _rx(
+            r"(?:煤气|燃气|天然气|液化气|沼气)[^，,。.！!？?\s]{0,4}?(?:味|泄漏|泄露|漏了|在漏|漏气|漏出)"
+            r"|漏(?:煤气|燃气|天然气|液化气)"
+        ),
+        resolved=_rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了"),
+        recurring_is_urgent=True,
+    ),
+    _Rule(
+        "燃气泄漏",
+        _rx(r"漏气"),
+        harmless=_rx(r"轮胎|车胎|胎|气门|打气|充气|暖气|空调|气球|篮球|足球|气垫"),
+        resolved=_rx(r"不漏了|关了?阀门"),
+        recurring_is_urgent=True,
+    ),
+    _Rule(
+        "火情",
+        _rx(r"着火|(?<![引挑])起火|失火|发生(?:了)?火灾|烧起来|烧着了|火势|火光"),
+        resolved=_rx(r"(?:火)?(?:已经)?(?:被)?(?:灭|扑灭)了|灭火了"),
+    ),
+    _Rule(
+        "火情",
+        _rx(r"冒烟|浓烟|火苗"),
+        harmless=_rx(
+            r"烟囱|厂|油烟|烧烤|黑烟|排放|锅炉|烧垃圾|焚烧|秸秆|烧纸|抽烟|吸烟|烟头|香烟|炊烟|做饭"
+        ),
+        resolved=_rx(r"(?:已经)?(?:灭|扑灭)了|不冒烟了"),
+    ),
+    _Rule(
+        "爆炸",
+        _rx(r"爆炸|气罐炸了|炸开了(?!锅)"),
+        harmless=_rx(r"大爆炸|信息|时代|知识|新闻|人口|像|如同|好比|犹如|似的|一样"),
+    ),
+    _Rule(
+        "坍塌",
+        _rx(r"塌了|塌陷|坍塌|倒塌|塌方|塌下来|塌下去|陷下去|墙倒了|房子倒了|楼倒了"),
+    ),
+    _Rule(
+        "人员受伤",
+        _rx(
+            r"受伤(?!害)|受了伤|流血(?!流汗)|出血|骨折|昏迷|晕倒|昏倒|不省人事|摔伤|砸伤|撞伤|烫伤|烧伤|炸伤|咬伤"
+            r"|砸到人|撞到人|砸着人|被车撞|把人撞|(?<!倾)倒在地上|躺在地上|(?:摔|跌|倒)[^，,。.！!？?]{0,4}起不来"
+            r"|没有?呼吸|没气了|出人命|(?<![吵烦热冷气累笑急臭闷渴饿疼痛怕忙坑愁])死人了|有人死"
+            r"|(?:打|叫|拨|喊)了?(?:救护车|120|幺二零|一二零)"
+        ),
+        # Injuries in calls about compensation or insurance are over, not emergencies.
+        harmless_call=_rx(r"工伤|报销|医保|赔偿|保险|医疗费|医药费|住院费|理赔|认定|鉴定|残疾"),
+        resolved=_rx(r"(?:已经)?(?:送医|送到?医院|去医院了|人没事)"),
+    ),
+    _Rule(
+        "人员被困",
+        _rx(
+            r"困在|被困|困住|(?<!贫)困人(?!口)|关在电梯|卡在电梯|电梯里出不来|锁在(?:车|屋|家|房)里|反锁在"
+        ),
+        resolved=_rx(r"(?:已经)?(?:被)?救(?:出来|出|下)了?|已经出来了"),
+    ),
+    _Rule(
+        "人员坠落",
+        _rx(
+            r"(?:有人|人|小孩|孩子|老人|学生|行人|路人|车)[^，,。.！!？?\s]{0,3}?(?:掉|摔|跌|落|栽)(?:进|到|入|下)(?:去|来|井|坑|河|水|沟|楼|了)"
+            r"|落水(?!管)|溺水|掉河里|掉水里"
+        ),
+        resolved=_rx(r"(?:已经)?(?:被)?(?:救|拉|捞)(?:出来|上来)了?"),
+    ),
+    _Rule(
+        "坠物或倒塌危险",
+        _rx(
+            r"随时(?:都)?(?:会|可能|要|有可能)?(?:掉|塌|倒|砸|断|落|坠|脱落|爆)|摇摇欲坠"
+            r"|马上(?:就)?要(?:掉|塌|倒|断|砸)|眼看(?:就)?要(?:掉|塌|倒)|快(?:要)?(?:掉|塌|倒)下来了"
+        ),
+        harmless=_rx(r"像|如同|好比|犹如|似的|一样"),
+    ),
+    _Rule(
+        "触电危险",
+        _rx(
+            r"漏电|电线(?:掉|垂|断|落|耷拉)(?:下来|在地上|地上|了)|高压线(?:掉|断|垂|落)|电线杆(?:倒|歪)"
+            r"|触电|电到人|被电(?:到|着)"
+        ),
+        harmless=_rx(r"保护器|保护开关"),
+    ),
+)
+
+# A hazard that is urgent only with a stated danger nearby.
+_HAZARD_OBJECT = _rx(
+    r"井盖|窨井|下水井|检查井|雨水井|污水井|大坑|深坑|广告牌|招牌|外墙|墙皮|瓷砖|墙砖|玻璃|脚手架"
+    r"|塔吊|树枝|大树|空调外机|电线|护栏|栏杆"
+)
+_DANGER_STATED = _rx(
+    r"(?:很|太|特别|非常|十分|挺|相当|真|多么?|极其)?危险(?!品|废物|化学|提示|标志|警示|源|性)"
+    r"|差点儿?(?:掉|摔|砸|撞|绊)|差一点(?:掉|摔|砸|撞)|险些"
+    r"|晚上(?:看不见|看不清|太黑|黑乎乎)|天黑(?:看不见|看不清)"
+    r"|(?:容易|会|可能|怕|担心)[^，,。.！!？?\s]{0,6}?(?:掉进去|掉下去|摔|砸到人|砸着人|砸伤|伤人|伤到人|出事|出人命)"
+)
+_HAZARD_WINDOW = 40
+
+
+@dataclass
+class Urgency:
+    """Whether a call needs an immediate response, and why.
+
+    Attributes:
+        urgent: True when the caller describes immediate danger.
+        reasons: One entry per kind of danger, ``"燃气泄漏：楼道里煤气味很大"``.
+    """
+
+    urgent: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+def detect_urgency(text: str) -> Urgency:
+    """Decide whether ``text`` describes immediate danger.
+
+    Args:
+        text: The caller's words as transcribed.
+
+    Returns:
+        An :class:`Urgency`; ``reasons`` is empty when the call is routine.
+
+    Examples:
+        >>> detect_urgency("楼道里煤气味很大").reasons
+        ['燃气泄漏：楼道里煤气味很大']
+        >>> detect_urgency("没有着火，就是消防通道被堵了").urgent
+        False
+    """
+    reasons: dict[str, str] = {}
+    for rule in _RULES:
+        if rule.label in reasons:
+            continue
+        for m in rule.cue.finditer(text):
+            if _counts(text, m, rule):
+                reasons[rule.label] = _evidence(text, m.start(), m.end())
+                break
+    hazard = _stated_hazard(text)
+    if hazard is not None:
+        reasons.setdefault("设施隐患且有危险", hazard)
+    return Urgency(urgent=bool(reasons), reasons=[f"{k}：{v}" for k, v in reasons.items()])
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the clause around ``text[start:end]``."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right_match = _CLAUSE_END.search(text, end)
+    return left, right_match.start() if right_match else len(text)
+
+
+def _counts(text: str, m: re.Match[str], rule: _Rule) -> bool:
+    """True when the cue ``m`` describes a present, real danger."""
+    left, right = _clause_bounds(text, m.start(), m.end())
+    clause, before = text[left:right], text[left : m.start()]
+    if rule.harmless is not None and rule.harmless.search(clause):
+        return False
+    if rule.harmless_call is not None and rule.harmless_call.search(text):
+        return False
+    if _NOT_AN_EVENT_AFTER.match(text, m.end()):
+        return False
+    if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(text, m.end()):
+        return False
+    hypothetical = (
+        _HYPOTHETICAL.search(before)
+        or _HYPOTHETICAL_AFTER.search(text, m.end(), right)
+        or _HAZARD_WORD.search(clause)
+    )
+    if hypothetical and not _IMMINENT.search(clause):
+        return False
+    past = _PAST.search(before) or (not rule.recurring_is_urgent and _HABITUAL.search(clause))
+    if past and not _PRESENT.search(clause.replace("到现在", "")):
+        return False
+    after = text[m.end() : m.end() + _RESOLUTION_WINDOW]
+    return not (_RESOLVED_ANY.search(after) or (rule.resolved and rule.resolved.search(after)))
+
+
+def _stated_hazard(text: str) -> str | None:
+    """Evidence of a hazard with a danger stated within a few clauses, else None."""
+    dangers = []
+    for d in _DANGER_STATED.finditer(text):
+        before = text[_clause_bounds(text, d.start(), d.end())[0] : d.start()]
+        # A past near miss (昨天差点掉进去) shows the hazard is still there; other past
+        # dangers (当时太危险了) may be over.
+        near_miss = d.group(0)[0] in "差险"
+        if not _NEGATED_BEFORE.search(before) and (near_miss or not _PAST.search(before)):
+            dangers.append(d)
+    if not dangers:
+        return None
+    for h in _HAZARD_OBJECT.finditer(text):
+        for d in dangers:
+            if abs(d.start() - h.start()) <= _HAZARD_WINDOW:
+                after = text[max(h.end(), d.end()) : max(h.end(), d.end()) + _RESOLUTION_WINDOW]
+                if _RESOLVED_ANY.search(after):
+                    continue
+                first, second = (
+                    _evidence(text, h.start(), h.end()),
+                    _evidence(text, d.start(), d.end()),
+                )
+                return first if second in first else f"{first}，{second}"
+    return None
+
+
+def _evidence(text: str, start: int, end: int) -> str:
+    """The clause around a cue, cut to a few characters either side."""
+    left, right = _clause_bounds(text, start, end)
+    left = max(left, start - _EVIDENCE_CHARS)
+    right = min(right, end + _EVIDENCE_CHARS)
+    return text[left:right].strip()

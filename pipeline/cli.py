@@ -1,0 +1,242 @@
+"""The ``minsheng`` command line: process, transcribe, classify, train, models, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from pipeline.settings import Settings
+
+logger = logging.getLogger("minsheng")
+
+
+def _emit(obj: dict[str, Any]) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "whisper_model", None):
+        overrides["whisper_model"] = args.whisper_model
+    if getattr(args, "model", None):
+        overrides["classifier_dir"] = Path(args.model)
+    if getattr(args, "beam_size", None):
+        overrides["whisper_beam_size"] = args.beam_size
+    return Settings(**overrides)
+
+
+def _for_each_file(
+    files: Sequence[str], work: Callable[[str], dict[str, Any]], as_json: bool,
+    summary: Callable[[dict[str, Any]], str],
+) -> int:
+    """Run ``work`` on each file in its own try/except; one bad file does not stop the batch."""
+    failed = 0
+    for name in files:
+        try:
+            result = work(name)
+        except Exception as exc:  # report and continue with the next file
+            failed += 1
+            logger.debug("failed on %s", name, exc_info=True)
+            message = str(exc) or type(exc).__name__
+            if as_json:
+                _emit({"source": name, "error": message})
+            else:
+                print(f"错误：{name}：{message}", file=sys.stderr)
+            continue
+        if as_json:
+            _emit(result)
+        else:
+            print(summary(result))
+    return 1 if failed else 0
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from pipeline.report import draft_summary
+    from pipeline.service import Pipeline
+
+    pipeline = Pipeline.from_settings(_settings(args))
+    drafts: dict[str, Any] = {}
+
+    def work(name: str) -> dict[str, Any]:
+        draft = pipeline.process_file(name, source=name)
+        drafts[name] = draft
+        return draft.to_json()
+
+    return _for_each_file(
+        args.files, work, args.json, lambda r: draft_summary(drafts[r["source"]])
+    )
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    from pipeline.service import Pipeline
+
+    pipeline = Pipeline.from_settings(_settings(args))
+
+    def work(name: str) -> dict[str, Any]:
+        t = pipeline.transcribe(name)
+        return {
+            "source": name,
+            "text": t.text,
+            "language": t.language,
+            "duration": round(t.duration, 2),
+            "segments": [asdict(s) for s in t.segments],
+        }
+
+    def summary(r: dict[str, Any]) -> str:
+        return f"== {r['source']}（{r['duration']} 秒）==\n{r['text'] or '（未检测到语音）'}"
+
+    return _for_each_file(args.files, work, args.json, summary)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from pipeline.report import draft_summary
+    from pipeline.service import Pipeline
+
+    pipeline = Pipeline.from_settings(_settings(args))
+    text = " ".join(args.text)
+    draft = pipeline.process_text(text, source="命令行")
+    if args.json:
+        _emit(draft.to_json())
+    else:
+        print(draft_summary(draft))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from classify.registry import Registry
+    from classify.taxonomy import Taxonomy
+    from classify.tfidf import train_from_tsv
+
+    if args.kind != "tfidf":
+        raise ValueError(f"暂不支持的模型类型: {args.kind} (supported now: tfidf)")
+    settings = Settings()
+    paths = [Path(p) for p in args.data]
+    for p in paths:
+        if not p.exists():
+            raise ValueError(f"训练数据不存在: {p}")
+    model = train_from_tsv(paths, Taxonomy.load(settings.taxonomy_path))
+    out = Path(args.out)
+    model.save(out)
+    print(f"模型已保存：{out}")
+    if args.register:
+        registry = Registry(settings.registry_dir)
+        entry = registry.add(out)
+        print(f"已登记版本：{entry.version}")
+        if args.promote:
+            registry.promote(entry.version)
+            print(f"已设为当前模型：{entry.version}")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from classify.registry import Registry
+
+    registry = Registry(Settings().registry_dir)
+    if args.action == "list":
+        for e in registry.versions():
+            mark = "*" if e.champion else " "
+            metrics = e.meta.get("metrics", {})
+            print(f"{mark} {e.version}\t{e.meta.get('kind', '?')}\t{json.dumps(metrics)}")
+        if not registry.versions():
+            print("（尚无已登记的模型）")
+    elif args.action == "promote":
+        if not args.version:
+            raise ValueError("promote 需要版本号: minsheng models promote VERSION")
+        print(f"当前模型：{registry.promote(args.version).version}")
+    elif args.action == "rollback":
+        print(f"已回滚到：{registry.rollback().version}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from api.cli import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from api.cli import create_admin
+
+    password = args.password or getpass.getpass("管理员密码: ")
+    create_admin(args.username, password)
+    print(f"已创建管理员：{args.username}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for all sub-commands."""
+    parser = argparse.ArgumentParser(prog="minsheng", description="民声：市民热线语音转工单")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def audio_cmd(name: str, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("files", nargs="+", help="recordings (wav, mp3, flac, ogg, m4a, amr)")
+        p.add_argument("--json", action="store_true", help="one JSON object per file per line")
+        p.add_argument("--whisper-model", help="'base' (embedded) or a CTranslate2 model dir")
+        p.add_argument("--beam-size", type=int, help="beam size for decoding")
+        return p
+
+    p = audio_cmd("process", "recording -> draft work order")
+    p.add_argument("--model", help="classifier model directory (default: registry champion)")
+    p.set_defaults(func=cmd_process)
+    audio_cmd("transcribe", "recording -> transcript").set_defaults(func=cmd_transcribe)
+
+    p = sub.add_parser("classify", help="text message -> draft work order")
+    p.add_argument("text", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--model", help="classifier model directory")
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("train", help="train a classifier from TSV files")
+    p.add_argument("--data", nargs="+", required=True, help="TSV: label + text, or label + tokens")
+    p.add_argument("--kind", default="tfidf", choices=["tfidf", "bert", "ensemble"])
+    p.add_argument("--out", required=True, help="output model directory")
+    p.add_argument("--register", action="store_true", help="add the model to the registry")
+    p.add_argument("--promote", action="store_true", help="with --register: make it champion")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("models", help="list / promote / rollback registered models")
+    p.add_argument("action", choices=["list", "promote", "rollback"])
+    p.add_argument("version", nargs="?")
+    p.set_defaults(func=cmd_models)
+
+    p = sub.add_parser("serve", help="start the work-order API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("create-admin", help="create the first administrator")
+    p.add_argument("username")
+    p.add_argument("--password", help="read from the terminal when omitted")
+    p.set_defaults(func=cmd_create_admin)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``minsheng`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        code: int = args.func(args)
+    except (ValueError, OSError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

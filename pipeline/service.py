@@ -1,0 +1,102 @@
+"""Run the stages in order: recording -> transcript -> understanding -> draft work order."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from asr.types import Segment, Transcript
+from classify.entities import extract_entities
+from classify.keywords import extract_keywords
+from classify.urgency import detect_urgency
+from pipeline.classifier import Classifier, load_classifier
+from pipeline.draft import TicketDraft
+from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from asr.transcribe import Transcriber
+
+logger = logging.getLogger(__name__)
+
+
+class Pipeline:
+    """The whole voice-to-ticket path; models load once, lazily, and are then reused.
+
+    Thread-safety: one Pipeline may be shared by threads for text; transcription calls are
+    serialised by the caller (the API runs them in one worker thread or process).
+    """
+
+    def __init__(self, settings: Settings, classifier: Classifier | None = None) -> None:
+        self.settings = settings
+        self._classifier = classifier
+        self._transcriber: Transcriber | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Pipeline:
+        """Assemble a pipeline from settings (the environment when ``None``)."""
+        return cls(settings or Settings())
+
+    @property
+    def classifier(self) -> Classifier:
+        """The category model, loaded (or trained from seed data) on first use."""
+        if self._classifier is None:
+            self._classifier = load_classifier(self.settings)
+        return self._classifier
+
+    @property
+    def transcriber(self) -> Transcriber:
+        """The Whisper model, loaded on first use."""
+        if self._transcriber is None:
+            from asr.options import TranscribeOptions
+            from asr.transcribe import Transcriber
+
+            s = self.settings
+            options = TranscribeOptions(
+                model=s.whisper_model,
+                compute_type=s.whisper_compute_type,
+                beam_size=s.whisper_beam_size,
+                cpu_threads=s.whisper_cpu_threads,
+            )
+            self._transcriber = Transcriber(options, cache_dir=s.cache_dir / "whisper")
+        return self._transcriber
+
+    def transcribe(self, path: str | Path) -> Transcript:
+        """Transcribe one recording (raises ``asr.errors.AudioError`` for bad audio)."""
+        return self.transcriber.transcribe(path)
+
+    def process_file(self, path: str | Path, source: str | None = None) -> TicketDraft:
+        """Turn one recording into a draft work order."""
+        transcript = self.transcribe(path)
+        return self.understand(transcript, source=source or str(path))
+
+    def process_text(self, text: str, source: str = "text") -> TicketDraft:
+        """Turn a text message (WeChat, app, web form) into a draft work order."""
+        text = text.strip()
+        if not text:
+            from pipeline.errors import PipelineError
+
+            raise PipelineError("留言内容为空 (empty message)")
+        transcript = Transcript(text=text, segments=[Segment(0.0, 0.0, text, "caller")])
+        return self.understand(transcript, source=source)
+
+    def understand(self, transcript: Transcript, source: str) -> TicketDraft:
+        """Classify and extract from a transcript; no speech gives a draft with no prediction."""
+        text = transcript.caller_text.strip()
+        if not text:
+            logger.info("%s: no speech, no draft category", source)
+            return TicketDraft(source=source, transcript=transcript, prediction=None)
+        urgency = detect_urgency(text)
+        prediction = self.classifier.predict(text)
+        if urgency.urgent and prediction.top != "safety":
+            # Danger outranks a routine category: an operator must look at it.
+            prediction.needs_review = True
+        return TicketDraft(
+            source=source,
+            transcript=transcript,
+            prediction=prediction,
+            urgent=urgency.urgent,
+            urgency_reasons=list(urgency.reasons),
+            entities=extract_entities(text),
+            keywords=extract_keywords(text),
+        )

@@ -1,0 +1,128 @@
+"""Tests for urgency: real danger is flagged, routine calls and harmless mentions are not."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from classify.urgency import Urgency, detect_urgency
+
+SHARED_COMPLAINTS = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "complaints" / "tipdm2020_train.tsv"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("楼道里煤气味很大", "燃气泄漏"),
+        ("我家厨房好像漏气了，有股燃气味", "燃气泄漏"),
+        ("我闻着像是煤气味，是不是漏气了", "燃气泄漏"),
+        ("从昨天开始就有煤气味", "燃气泄漏"),
+        ("漏气没人管", "燃气泄漏"),
+        ("楼下饭店着火了，冒了好多烟", "火情"),
+        ("家里冒烟了", "火情"),
+        ("电动车充电起火了", "火情"),
+        ("路面塌陷了一个大坑", "坍塌"),
+        ("小区围墙塌了", "坍塌"),
+        ("有个老人摔倒了起不来，流了好多血", "人员受伤"),
+        ("被车撞了躺在地上", "人员受伤"),
+        ("电梯困人了，有两个人困在电梯里", "人员被困"),
+        ("小孩被反锁在车里了", "人员被困"),
+        ("有人掉进井里了", "人员坠落"),
+        ("有个孩子掉进河里了", "人员坠落"),
+        ("外墙的砖随时会掉下来", "坠物或倒塌危险"),
+        ("阳台摇摇欲坠", "坠物或倒塌危险"),
+        ("电线掉在地上了，有火花", "触电危险"),
+        ("路灯杆漏电", "触电危险"),
+        ("刚才听到一声爆炸", "爆炸"),
+        ("中山路井盖没了，晚上看不见很危险", "设施隐患且有危险"),
+        ("井盖没了，我昨天差点掉进去", "设施隐患且有危险"),
+        ("担心外墙皮会掉下来砸到人", "设施隐患且有危险"),
+        ("树枝很大，怕砸到人", "设施隐患且有危险"),
+    ],
+)
+def test_urgent(text: str, label: str) -> None:
+    result = detect_urgency(text)
+    assert result.urgent
+    assert any(r.startswith(label + "：") for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # routine complaints and questions
+        "小区垃圾没人收，臭死了",
+        "楼上广场舞太吵了",
+        "12路公交车晚上没有夜班车",
+        "医保卡丢了怎么补办",
+        "暖气不热，室温只有十五度",
+        "我想办个营业执照",
+        "燃气公司收费不合理",
+        # negated
+        "没有闻到煤气味，就是燃气费太贵",
+        "不是漏气，是暖气片漏水",
+        "没有着火，就是消防通道被堵了",
+        "燃气灶打不着火",
+        "没有人受伤",
+        "煤气味倒是没有",
+        "差点着火",
+        # harmless context
+        "自行车轮胎漏气了",
+        "工厂烟囱天天冒黑烟",
+        "烧烤摊冒烟呛得很",
+        "漏电保护器老跳闸",
+        "手机掉进下水道了",
+        "上个月受伤住院了，医保报销比例太低",
+        "楼上吵死人了",
+        "这是个信息大爆炸的时代",
+        # fears, hypotheses and risks
+        "电动车在楼道充电，万一着火怎么办",
+        "有塌陷隐患",
+        "楼道里堆满杂物，有火灾隐患",
+        "这样下去会出人命的",
+        "消防通道被堵，发生火灾怎么办",
+        # over or in the past
+        "去年这栋楼着过火",
+        "昨天楼道着火了，消防已经灭了，想问谁负责",
+        "煤气漏了，燃气公司已经修好了，想问费用",
+        "小区经常出现电梯困人事件",
+        # hazards without a stated danger
+        "中山路井盖没了，一直没人修",
+        "小区井盖松动，每次车过都响，小孩都被吵醒",
+        "路口红绿灯坏了很危险",
+        "井盖丢了，不危险，但是不好看",
+    ],
+)
+def test_not_urgent(text: str) -> None:
+    assert detect_urgency(text) == Urgency(urgent=False, reasons=[])
+
+
+def test_one_reason_per_kind_with_evidence() -> None:
+    result = detect_urgency("着火了！楼道着火了，有人受伤了，烟很大")
+    labels = [r.split("：")[0] for r in result.reasons]
+    assert labels == ["火情", "人员受伤"]
+    assert "着火" in result.reasons[0]
+
+
+def test_a_new_leak_after_a_repair_is_urgent() -> None:
+    assert detect_urgency("上午修好了，现在又漏气了").urgent
+
+
+def test_empty_text() -> None:
+    assert detect_urgency("") == Urgency()
+
+
+@pytest.mark.shared
+def test_routine_message_board_categories_are_rarely_urgent() -> None:
+    """Labour, transport and education messages almost never describe immediate danger."""
+    if not SHARED_COMPLAINTS.is_file():
+        pytest.skip(f"needs the shared complaints at {SHARED_COMPLAINTS} (../shared/data)")
+    routine = {"劳动和社会保障", "交通运输", "教育文体"}
+    with SHARED_COMPLAINTS.open(encoding="utf-8", newline="") as handle:
+        texts = [r["text"] for r in csv.DictReader(handle, delimiter="\t") if r["label"] in routine]
+    assert len(texts) > 1000
+    flagged = sum(detect_urgency(t).urgent for t in texts)
+    assert flagged / len(texts) < 0.02
