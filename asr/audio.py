@@ -4,9 +4,10 @@ Supported in practice: WAV (PCM, mu-law, A-law), MP3, FLAC, OGG/Vorbis/Opus, M4A
 and anything else the bundled FFmpeg decodes. Channels are kept apart on request so that
 two-channel call recordings (agent left, caller right) can be transcribed per speaker.
 
-Memory: the whole recording is decoded into memory (about 64 kB per second per channel as
-float32, plus a 16-bit staging copy), i.e. roughly 460 MB for a one-hour stereo call. Bounded,
-chunked decoding for very long calls is left for later.
+Memory: :func:`decode_audio` and :func:`load_recording` hold the whole recording in memory
+(about 64 kB per second per channel as float32, plus a 16-bit staging copy), i.e. roughly
+460 MB for a one-hour stereo call. :class:`asr.transcribe.Transcriber` does not use them for
+files: it reads recordings in bounded windows (:mod:`asr.stream`).
 """
 
 from __future__ import annotations
@@ -75,10 +76,11 @@ def count_channels(path: str | Path) -> int:
     except AudioError:
         raise
     except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:
-        raise _decode_error(path, exc) from exc
+        raise decode_error(path, exc) from exc
 
 
-def _decode_error(path: Path, exc: BaseException) -> AudioError:
+def decode_error(path: Path, exc: BaseException) -> AudioError:
+    """The user-facing error for a file FFmpeg cannot decode."""
     if isinstance(exc, av.error.InvalidDataError):
         reason = "不是音频或文件已损坏"
     else:
@@ -120,7 +122,7 @@ def decode_audio(
     try:
         decoded = _fw_decode_audio(str(path), sampling_rate, split_stereo)
     except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:
-        raise _decode_error(path, exc) from exc
+        raise decode_error(path, exc) from exc
     first = decoded[0] if split_stereo else decoded
     if len(first) == 0:
         raise AudioError(f"音频文件 {path.name} 中没有任何声音数据 (no audio samples decoded)")

@@ -155,7 +155,8 @@ def _sha256(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def _exclusive_lock(directory: Path) -> Iterator[None]:
+def exclusive_lock(directory: Path) -> Iterator[None]:
+    """Hold an exclusive ``fcntl.flock`` on ``directory/.lock`` (blocking) while in the block."""
     try:
         fd = os.open(directory / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
@@ -171,14 +172,15 @@ def _exclusive_lock(directory: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _remove_stale_temp_files(directory: Path) -> None:
-    # Only called under the lock: nobody else can be writing these right now.
+def remove_stale_temp_files(directory: Path) -> None:
+    """Delete ``.*.tmp`` leftovers of interrupted writes; call only under :func:`exclusive_lock`."""
     for stale in directory.glob(".*.tmp"):
         logger.info("removing leftover temporary file %s", stale)
         stale.unlink(missing_ok=True)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make renames inside ``directory`` durable."""
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -255,8 +257,8 @@ def ensure_model(cache_dir: Path, spec: ModelSpec, *, full_check: bool = False) 
             f"无法创建模型缓存目录 {cache_dir}：{exc.strerror}，请指定可写的缓存目录 "
             f"(cannot create model cache directory)"
         ) from exc
-    with _exclusive_lock(cache_dir):
-        _remove_stale_temp_files(cache_dir)
+    with exclusive_lock(cache_dir):
+        remove_stale_temp_files(cache_dir)
         todo = _bad_files(cache_dir, spec, full_check)  # another process may have finished
         if todo:
             _check_sources(spec)
@@ -264,7 +266,7 @@ def ensure_model(cache_dir: Path, spec: ModelSpec, *, full_check: bool = False) 
             for expected in spec.files:
                 if expected.name in todo:
                     _write_atomically(cache_dir, expected)
-            _fsync_dir(cache_dir)
+            fsync_dir(cache_dir)
     return cache_dir
 
 

@@ -61,6 +61,10 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
+# normalize_texts and word_tokens are pickled by name inside saved pipelines: renaming or
+# moving them breaks every saved model directory.
+
+
 def normalize_text(text: str) -> str:
     """Canonical form for features: simplified, half-width, lower case, digits -> ``0``.
 
@@ -225,6 +229,8 @@ class TfidfClassifier:
             raise ValueError(
                 f"模型标签不在分类体系中: {', '.join(unknown)}；请用当前分类体系重新训练"
             )
+        if meta.get("labels", self.classes) != self.classes:
+            raise ValueError("模型元数据中的标签与模型不一致；模型目录可能已损坏，请重新训练")
         self.threshold = float(meta["threshold"])
         self.top_strategy = str(meta.get("top_strategy", "best_sub"))
         self.version = str(meta["version"])

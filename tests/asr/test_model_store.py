@@ -172,7 +172,7 @@ def test_assembly_waits_for_the_lock(tmp_path: Path) -> None:
     cache.mkdir()
     ctx = multiprocessing.get_context("spawn")
     started = ctx.Event()
-    with model_store._exclusive_lock(cache):
+    with model_store.exclusive_lock(cache):
         worker = ctx.Process(target=_locked_worker, args=(str(cache), spec, started))
         worker.start()
         assert started.wait(timeout=60)

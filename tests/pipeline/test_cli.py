@@ -1,0 +1,94 @@
+"""The ``minsheng`` CLI contract: JSON lines on stdout, errors per file, exit codes."""
+
+from __future__ import annotations
+
+import json
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.cli import build_parser
+from tests.pipeline.conftest import REPO, cli_env, run_cli
+
+
+def test_parser_knows_every_command() -> None:
+    parser = build_parser()
+    for argv in (["process", "a.wav", "--json"], ["transcribe", "a.wav"], ["classify", "x"],
+                 ["train", "--data", "a.tsv", "--out", "o"], ["models", "list"], ["serve"]):
+        assert parser.parse_args(argv).command == argv[0]
+
+
+def test_no_arguments_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args([])
+    assert exc.value.code == 2
+
+
+@pytest.mark.slow
+def test_bad_files_give_error_lines_and_the_rest_still_runs(tmp_path: Path) -> None:
+    text_file = tmp_path / "notes.wav"
+    text_file.write_text("这不是音频", encoding="utf-8")
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    silence = tmp_path / "silence.wav"
+    with wave.open(str(silence), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(np.zeros(8000 * 3, dtype=np.int16).tobytes())
+    missing = tmp_path / "missing.wav"
+    result = run_cli(
+        ["process", str(text_file), str(empty), str(missing), str(silence), "--json"],
+        cli_env(tmp_path),
+    )
+    assert result.returncode != 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in rows] == [str(text_file), str(empty), str(missing), str(silence)]
+    for bad in rows[:3]:
+        assert set(bad) == {"source", "error"} and bad["error"]
+    quiet = rows[3]
+    assert quiet["no_speech"] is True
+    assert quiet["transcript"]["text"] == ""
+    assert quiet["category"] is None and quiet["needs_review"] is True
+
+
+def test_classify_text_channel(tmp_path: Path) -> None:
+    result = run_cli(
+        ["classify", "你好，我们小区门口的垃圾桶满了三天了都没人来收，臭得不行", "--json"],
+        cli_env(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    row = json.loads(result.stdout)
+    assert row["category"]["top"] == "environment"
+    assert row["category"]["code"] == "environment.garbage"
+    assert row["department"]
+
+
+def test_train_rejects_missing_data(tmp_path: Path) -> None:
+    result = run_cli(
+        ["train", "--data", str(tmp_path / "nope.tsv"), "--out", str(tmp_path / "m")],
+        cli_env(tmp_path),
+    )
+    assert result.returncode == 2
+    assert "训练数据不存在" in result.stderr
+
+
+def test_train_register_promote_and_rollback(tmp_path: Path) -> None:
+    env = cli_env(tmp_path)
+    seed = str(REPO / "data" / "seed" / "seed.tsv")
+    for name in ("m1", "m2"):
+        r = run_cli(["train", "--data", seed, "--out", str(tmp_path / name),
+                     "--register", "--promote"], env)
+        assert r.returncode == 0, r.stderr[-2000:]
+    listing = run_cli(["models", "list"], env).stdout.splitlines()
+    assert len(listing) == 2 and listing[1].startswith("*")
+    second = listing[1].split()[1]
+    first = listing[0].split()[1]
+    rolled = run_cli(["models", "rollback"], env)
+    assert rolled.returncode == 0 and first in rolled.stdout
+    assert run_cli(["models", "list"], env).stdout.splitlines()[0].startswith("*")
+    assert run_cli(["models", "promote", second], env).returncode == 0
+    bad = run_cli(["models", "promote", "no-such-version"], env)
+    assert bad.returncode == 2 and "模型版本不存在" in bad.stderr
