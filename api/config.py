@@ -6,6 +6,7 @@ The extra fields read the same ``MINSHENG_`` environment prefix; they may move i
 
 from __future__ import annotations
 
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pipeline.settings import Settings
@@ -23,6 +24,21 @@ class ApiSettings(Settings):
         token_ttl_hours: Lifetime of a bearer token.
         soon_due_hours: Window of the "due soon" SLA query when none is given.
         timezone: The hotline's local time zone; ticket numbers use its calendar date.
+        job_runner: ``thread`` runs jobs in the API process (embedded default, no broker);
+            ``celery`` sends them to Celery workers through ``broker_url``.
+        broker_url: Celery broker (``redis://host:6379/0``; RabbitMQ ``amqp://`` works too).
+        task_queue: Name of the Celery queue intake jobs go to.
+        job_lease_seconds: A job running this long is presumed lost with its worker and is
+            run again; also the broker's visibility timeout. Set it above the slowest call.
+        job_max_retries: Retries (with exponential backoff) of a job after a transient error
+            (database or broker unreachable).
+        job_sweep_seconds: How often the API re-sends jobs whose queue message was lost
+            (broker restarted without persistence); 0 turns the sweep off.
+        pipeline_factory: ``module:callable`` building the pipeline from these settings
+            (tests inject a fake; default: the real pipeline).
+        db_pool_size, db_max_overflow, db_pool_timeout, db_pool_recycle: Connection pool of
+            a server database (ignored for SQLite); per process.
+        log_json: Write logs as one JSON object per line.
     """
 
     auto_migrate: bool = True
@@ -31,6 +47,29 @@ class ApiSettings(Settings):
     token_ttl_hours: float = 12.0
     soon_due_hours: float = 4.0
     timezone: str = "Asia/Shanghai"
+    job_runner: Literal["thread", "celery"] = "thread"
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    task_queue: str = "minsheng.jobs"
+    job_lease_seconds: float = 900.0
+    job_max_retries: int = 8
+    job_sweep_seconds: float = 60.0
+    pipeline_factory: str | None = None
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    db_pool_timeout: float = 30.0
+    db_pool_recycle: int = 1800
+    log_json: bool = False
+
+    def engine_options(self) -> dict[str, Any]:
+        """Keyword arguments of ``make_engine`` for ``database_url`` (pool sizes for servers)."""
+        if self.database_url.startswith("sqlite"):
+            return {}
+        return {
+            "pool_size": self.db_pool_size,
+            "max_overflow": self.db_max_overflow,
+            "pool_timeout": self.db_pool_timeout,
+            "pool_recycle": self.db_pool_recycle,
+        }
 
     @property
     def tz(self) -> ZoneInfo:

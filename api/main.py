@@ -21,6 +21,7 @@ from api.lifecycle import IllegalTransition
 from api.limits import BodyLimitMiddleware
 from api.routes import auth, departments, intake, jobs, public, stats, tickets, users, workflow
 from api.taxonomy import ApiTaxonomy
+from api.web import mount_web
 from api.worker import PipelineLike, run_job
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ def create_app(
     _add_error_handlers(app)
     for module in (auth, intake, jobs, tickets, workflow, public, stats, departments, users):
         app.include_router(module.router)
+    mount_web(app)  # the /ui pages and the endpoints they use (api/web)
 
     @app.get("/health", tags=["public"])
     def health() -> dict[str, str]:

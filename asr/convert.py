@@ -145,9 +145,10 @@ def _check_architecture(model: Ct2Model) -> None:
         problems.append("activation is not GELU")
     if not _scalar(model, "decoder/pre_norm") or _scalar(model, "decoder/scale_embeddings"):
         problems.append("unexpected decoder normalisation or embedding scale")
-    projection = model.aliases.get("decoder/projection/weight")
-    if projection != "decoder/embeddings/weight" and not np.array_equal(
-        v.get("decoder/projection/weight"), v["decoder/embeddings/weight"]
+    tied = model.aliases.get("decoder/projection/weight") == "decoder/embeddings/weight"
+    projection = v.get("decoder/projection/weight")
+    if not tied and (
+        projection is None or not np.array_equal(projection, v["decoder/embeddings/weight"])
     ):
         problems.append("output projection not tied to the token embedding")
     if problems:

@@ -11,6 +11,9 @@ class TranscribeOptions:
     """How to load the model and decode recordings.
 
     Attributes:
+        backend: Whisper implementation: ``"faster-whisper"`` (CTranslate2, default, fastest)
+            or ``"openai-whisper"`` (PyTorch reference, same weights converted; float32 on CPU,
+            ignores ``compute_type`` there). See :mod:`asr.backend`.
         model: A CTranslate2 Whisper model directory, or ``"base"``/``None`` for the embedded
             Whisper base model.
         cache_dir: Where the embedded model is assembled; ``None`` for
@@ -35,8 +38,12 @@ class TranscribeOptions:
         initial_prompt: Text shown to the model before the first window, e.g.
             ``"以下是普通话的句子。"`` to steer it to simplified Chinese with punctuation.
         hotwords: Words to favour (names of streets, departments).
-        repetition_penalty: Penalty (> 1) for tokens already produced.
+        repetition_penalty: Penalty (> 1) for tokens already produced (faster-whisper only).
+        window_s: Longest stretch of a recording decoded and transcribed at once; longer
+            recordings are cut in pauses (see :mod:`asr.stream`). Bounds memory for long calls.
     """
+
+    backend: str = "faster-whisper"
 
     model: str | Path | None = None
     cache_dir: Path | None = None
@@ -59,3 +66,4 @@ class TranscribeOptions:
     initial_prompt: str | None = None
     hotwords: str | None = None
     repetition_penalty: float = 1.0
+    window_s: float = 600.0

@@ -22,7 +22,7 @@ import av
 import numpy as np
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-from asr.audio import SAMPLE_RATE, decode_error, count_channels
+from asr.audio import SAMPLE_RATE, count_channels, decode_error
 from asr.errors import AudioError
 
 logger = logging.getLogger(__name__)

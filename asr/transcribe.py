@@ -1,4 +1,4 @@
-"""Transcribing recordings with faster-whisper.
+"""Transcribing recordings with Whisper (faster-whisper or openai-whisper, see :mod:`asr.backend`).
 
 Speaker convention for two-channel call recordings: **channel 0 (left) is the agent (接线员),
 channel 1 (right) is the caller (来电人)**. Each channel is transcribed on its own and the
@@ -9,23 +9,26 @@ Mono recordings, and stereo files whose two channels carry the same signal, give
 Silence and noise must give an empty transcript rather than invented text: the Silero VAD
 drops non-speech before decoding, windows that Whisper itself judges silent are skipped, and
 known phantom phrases and repetition loops are removed afterwards (see :mod:`asr.postprocess`).
+
+Long calls are read and transcribed in windows of at most ``TranscribeOptions.window_s``
+seconds that end in pauses (:mod:`asr.stream`), so memory stays bounded however long the call.
+Whether a stereo file's channels are identical is decided on its first window.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from faster_whisper import WhisperModel
 
-from asr.audio import SAMPLE_RATE, load_recording
-from asr.errors import ModelError
-from asr.model_store import resolve_model_dir
+from asr.audio import SAMPLE_RATE, channels_identical, count_channels
+from asr.backend import Backend, check_backend_name, load_backend, vad_options
 from asr.options import TranscribeOptions
 from asr.postprocess import clean_segment_text, drop_repeated_runs, join_texts
+from asr.stream import Window, iter_blocks, iter_windows
 from asr.types import Segment, Transcript
 
 logger = logging.getLogger(__name__)
@@ -34,24 +37,9 @@ AGENT = "agent"
 CALLER = "caller"
 CHANNEL_SPEAKERS: tuple[str, str] = (AGENT, CALLER)
 """Speaker of channel 0 (left) and channel 1 (right) of a two-channel recording."""
-
-
-def _load_model(options: TranscribeOptions) -> WhisperModel:
-    model_dir = resolve_model_dir(options.model, options.cache_dir)
-    logger.info("loading Whisper model from %s (%s)", model_dir, options.compute_type)
-    try:
-        return WhisperModel(
-            str(model_dir),
-            device=options.device,
-            compute_type=options.compute_type,
-            cpu_threads=options.cpu_threads,
-            local_files_only=True,
-        )
-    except (RuntimeError, ValueError, OSError) as exc:
-        raise ModelError(
-            f"无法加载语音模型 {model_dir}：{exc}；请检查模型目录和 compute_type 设置 "
-            "(cannot load the Whisper model)"
-        ) from exc
+_SPEAKER_ORDER = {"": 0, AGENT: 0, CALLER: 1}
+WINDOW_SEARCH_S = 60.0
+"""How far before the window limit a pause is looked for (see :mod:`asr.stream`)."""
 
 
 class Transcriber:
@@ -65,22 +53,28 @@ class Transcriber:
     def __init__(
         self, options: TranscribeOptions | None = None, *, cache_dir: Path | None = None
     ) -> None:
-        """Load the model.
+        """Load the model of the backend ``options.backend`` names.
 
         Args:
-            options: Model and decoding options; defaults when ``None``.
+            options: Backend, model and decoding options; defaults when ``None``.
             cache_dir: Overrides ``options.cache_dir`` (where the embedded model is assembled).
 
         Raises:
-            ModelError: The model cannot be found, assembled or loaded.
+            ModelError: Unknown backend, or the model cannot be found, assembled or loaded.
         """
         self.options = options or TranscribeOptions()
         if cache_dir is not None:
             self.options = replace(self.options, cache_dir=Path(cache_dir))
-        self._model = _load_model(self.options)
+        check_backend_name(self.options.backend)
+        self._backend: Backend = load_backend(self.options)
+
+    @property
+    def backend(self) -> str:
+        """Name of the backend in use (``"faster-whisper"`` or ``"openai-whisper"``)."""
+        return self._backend.name
 
     def transcribe(self, path: str | Path) -> Transcript:
-        """Transcribe one recording.
+        """Transcribe one recording, reading it in windows of at most ``options.window_s``.
 
         Args:
             path: Any audio file FFmpeg can decode.
@@ -91,32 +85,60 @@ class Transcriber:
         Raises:
             AudioError: The file is missing, empty, corrupt or not audio.
         """
-        recording = load_recording(path)
+        path = Path(path)
+        stereo = count_channels(path) >= 2
+        segments: list[Segment] = []
         languages: list[str] = []
-        if len(recording.channels) == 1:
-            segments = self._transcribe_channel(recording.channels[0], "", languages)
-        else:
-            segments = []
-            for samples, speaker in zip(recording.channels, CHANNEL_SPEAKERS, strict=False):
-                segments.extend(self._transcribe_channel(samples, speaker, languages))
-            speaker_order = {name: i for i, name in enumerate(CHANNEL_SPEAKERS)}
-            segments.sort(key=lambda s: (s.start, speaker_order[s.speaker]))
+        split: bool | None = None if stereo else False
+        samples_seen = 0
+        for window in self._windows(path, stereo):
+            if split is None:  # decided on the first window, so memory stays bounded
+                split = not channels_identical(window.samples[0], window.samples[1])
+                if not split:
+                    logger.info("%s: channels are identical, treating as mono", path.name)
+            segments.extend(self._transcribe_window(window, bool(split), languages))
+            samples_seen = window.offset + window.samples.shape[1]
+        segments.sort(key=lambda s: (s.start, _SPEAKER_ORDER[s.speaker]))
+        duration = samples_seen / SAMPLE_RATE
         logger.info(
             "%s: %.1f s, %d channel(s), %d segment(s)",
-            recording.path.name,
-            recording.duration,
-            len(recording.channels),
+            path.name,
+            duration,
+            2 if split else 1,
             len(segments),
         )
         return Transcript(
             text=join_texts(s.text for s in segments),
             segments=segments,
             language=self.options.language or (languages[0] if languages else ""),
-            duration=round(recording.duration, 3),
+            duration=round(duration, 3),
         )
 
+    def _windows(self, path: Path, stereo: bool) -> Iterator[Window]:
+        blocks = iter_blocks(path, stereo=stereo)
+        search = min(WINDOW_SEARCH_S, self.options.window_s / 2)
+        return iter_windows(
+            blocks, window_s=self.options.window_s, search_s=search, vad=vad_options(self.options)
+        )
+
+    def _transcribe_window(
+        self, window: Window, split: bool, languages: list[str]
+    ) -> list[Segment]:
+        channels = (
+            zip(window.samples, CHANNEL_SPEAKERS, strict=False)
+            if split
+            else [(window.samples[0], "")]
+        )
+        found: list[Segment] = []
+        for samples, speaker in channels:
+            for segment in self._transcribe_channel(samples, speaker, languages):
+                segment.start = round(segment.start + window.start_s, 2)
+                segment.end = round(segment.end + window.start_s, 2)
+                found.append(segment)
+        return found
+
     def transcribe_samples(self, samples: np.ndarray, speaker: str = "") -> list[Segment]:
-        """Transcribe one channel of 16 kHz float32 samples.
+        """Transcribe one channel of 16 kHz float32 samples (held in memory as a whole).
 
         Args:
             samples: Mono signal in [-1, 1] at 16 kHz.
@@ -133,9 +155,8 @@ class Transcriber:
         """Like :meth:`transcribe_samples`; appends the detected language to ``languages``."""
         if samples.size < SAMPLE_RATE // 10:  # under 0.1 s: nothing to recognise
             return []
-        raw_segments, info = self._model.transcribe(samples, **self._decode_kwargs())
-        raw = list(raw_segments)
-        languages.append(info.language)
+        raw, language = self._backend.transcribe(samples)
+        languages.append(language)
         texts = [clean_segment_text(s.text) for s in raw]
         keep = drop_repeated_runs(texts)
         return [
@@ -143,24 +164,3 @@ class Transcriber:
             for s, text, kept in zip(raw, texts, keep, strict=True)
             if kept and text
         ]
-
-    def _decode_kwargs(self) -> dict[str, Any]:
-        opts = self.options
-        return {
-            "language": opts.language,
-            "beam_size": opts.beam_size,
-            "temperature": list(opts.temperature),
-            "compression_ratio_threshold": opts.compression_ratio_threshold,
-            "log_prob_threshold": opts.log_prob_threshold,
-            "no_speech_threshold": opts.no_speech_threshold,
-            "condition_on_previous_text": opts.condition_on_previous_text,
-            "initial_prompt": opts.initial_prompt,
-            "hotwords": opts.hotwords,
-            "repetition_penalty": opts.repetition_penalty,
-            "vad_filter": opts.vad_filter,
-            "vad_parameters": {
-                "threshold": opts.vad_threshold,
-                "min_silence_duration_ms": opts.vad_min_silence_ms,
-                "speech_pad_ms": opts.vad_speech_pad_ms,
-            },
-        }

@@ -1,12 +1,23 @@
 """Place names of the city (districts, roads, landmarks) and tolerant matching against them.
 
 Whisper often writes a place name with a homophone (常安区 for 长安区, 钟山东路 for 中山东路,
-玉华区 for 裕华区, 桥溪区 for 桥西区). Names are therefore matched by pinyin, not by characters:
-a stretch of text matches a name when each character shares a reading with the name's character
-(toneless, with the usual confusions z/zh, c/ch, s/sh, n/l, an/ang, en/eng, in/ing merged).
-Names of four or more characters also match with one character wrong, unless that character is
-a direction (东西南北中) or the result is ambiguous. The last character (区, 县, 路, 街, 道, 河)
-must be spelt right, which keeps ordinary words from looking like places.
+玉华区 for 裕华区, 桥溪区 for 桥西区) or a near-homophone (小夕区 for 桥西区, 坦南路 for 塔南路,
+胜利北达加 for 胜利北大街). Names are therefore matched by sound, not by characters (see
+:mod:`classify.phonetic`): each character of the text is compared with the name's character
+and costs nothing when it sounds the same, 0.5 when it sounds near, 1 (a typo) otherwise.
+
+* Names of two characters must sound exactly right.
+* Names of three characters may have one near-sounding character (cost 0.5).
+* Names of four or more characters may cost up to 1: one wrong character or two near ones.
+* A wrong or near character never changes a direction (东西南北中) and must be Chinese.
+* The last character (区, 县, 路, 街, 道, 河) must be spelt right, which keeps ordinary words
+  from looking like places; only names of four or more characters may end in a character
+  that sounds the same or near (北大建, 北达加 for 北大街), at cost 0.5.
+* Landmarks (公园, 广场, ...) are common words: they take no wrong character at all.
+
+:meth:`Gazetteer.closest` is looser (a whole short string compared with every name of its
+length, the last character included) for places where a district is expected anyway, such as
+right before a road.
 
 Pinyin comes from ``pypinyin``; without it, only exact spellings and one-character errors match.
 """
@@ -22,6 +33,20 @@ from typing import Any
 
 import yaml
 
+from classify.phonetic import char_sounds, is_han, sound_distance, word_sounds
+
+__all__ = [
+    "DEFAULT_GAZETTEER",
+    "KINDS",
+    "Gazetteer",
+    "GazetteerError",
+    "Place",
+    "PlaceMatch",
+    "char_sounds",
+    "load_gazetteer",
+    "read_gazetteer",
+]
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_GAZETTEER = Path(__file__).resolve().parents[1] / "data" / "gazetteer" / "shijiazhuang.yaml"
@@ -30,14 +55,8 @@ _SECTIONS = {"districts": "district", "roads": "road", "landmarks": "landmark"}
 _ENTRY_KEYS = {"name", "aliases", "districts", "former"}
 _DIRECTIONS = frozenset("东西南北中")
 _MIN_LEN_FOR_TYPO = 4
-_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
-_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
-
-try:
-    import pypinyin
-except ImportError:  # pragma: no cover - exercised only where pypinyin is missing
-    pypinyin = None  # type: ignore[assignment]
-    logger.warning("pypinyin is not installed: place names match by spelling only")
+_NEAR = 0.5
+_TYPO = 1.0
 
 
 class GazetteerError(ValueError):
@@ -73,6 +92,7 @@ class PlaceMatch:
         end: Index one past the last character.
         said: The text as written (``常安区``).
         typos: Characters that matched neither by spelling nor by sound (0 or 1).
+        near: Characters that only sound near the name's (小夕区 for 桥西区: 1).
     """
 
     place: Place
@@ -80,43 +100,17 @@ class PlaceMatch:
     end: int
     said: str
     typos: int
+    near: int = 0
 
     @property
     def exact(self) -> bool:
         """True when the place was spelt as the canonical name or an alias."""
         return self.said == self.place.name or self.said in self.place.aliases
 
-
-def _fuzzy(syllable: str) -> str:
-    """Merge the sounds speakers and recognisers confuse: zh->z, n->l, ang->an, ..."""
-    for long, short in _INITIALS:
-        if syllable.startswith(long):
-            syllable = short + syllable[len(long) :]
-            break
-    for long, short in _FINALS:
-        if syllable.endswith(long):
-            return syllable[: -len(long)] + short
-    return syllable
-
-
-@functools.lru_cache(maxsize=16384)
-def char_sounds(ch: str) -> frozenset[str]:
-    """All fuzzy toneless readings of one character; empty for non-Chinese characters."""
-    if pypinyin is None or not "\u4e00" <= ch <= "\u9fff":
-        return frozenset()
-    readings = pypinyin.pinyin(ch, style=pypinyin.Style.NORMAL, heteronym=True)[0]
-    return frozenset(_fuzzy(r) for r in readings if r.isalpha())
-
-
-def _name_sounds(name: str) -> tuple[frozenset[str], ...]:
-    """Readings of each character of a name: its phrase reading plus every heteronym."""
-    phrase = pypinyin.lazy_pinyin(name, style=pypinyin.Style.NORMAL) if pypinyin else []
-    if len(phrase) != len(name):
-        phrase = [""] * len(name)
-    return tuple(
-        char_sounds(ch) | ({_fuzzy(p)} if p.isalpha() else set())
-        for ch, p in zip(name, phrase, strict=True)
-    )
+    @property
+    def cost(self) -> float:
+        """How far the text is from the name: 1 per wrong character, 0.5 per near one."""
+        return self.typos * _TYPO + self.near * _NEAR
 
 
 @dataclass(frozen=True)
@@ -126,6 +120,13 @@ class _Spelling:
     text: str
     place: Place
     sounds: tuple[frozenset[str], ...]
+
+    @property
+    def max_cost(self) -> float:
+        """How far a text may be from this spelling and still name the place."""
+        if len(self.text) >= _MIN_LEN_FOR_TYPO:
+            return _NEAR if self.place.kind == "landmark" else _TYPO
+        return _NEAR if len(self.text) == 3 else 0.0
 
 
 class Gazetteer:
@@ -138,9 +139,19 @@ class Gazetteer:
         self.province = province
         self._by_name = {p.name: p for p in places}
         self._by_suffix: dict[str, list[_Spelling]] = defaultdict(list)
+        self._by_length: dict[int, list[_Spelling]] = defaultdict(list)
         for place in places:
             for text in (place.name, *place.aliases):
-                self._by_suffix[text[-1]].append(_Spelling(text, place, _name_sounds(text)))
+                spelling = _Spelling(text, place, word_sounds(text))
+                self._by_suffix[text[-1]].append(spelling)
+                self._by_length[len(text)].append(spelling)
+        # Suffixes of long names, which may also be matched by sound.
+        self._long_suffixes = {
+            s: word_sounds(s)[0]
+            for s, group in self._by_suffix.items()
+            if any(len(sp.text) >= _MIN_LEN_FOR_TYPO for sp in group)
+        }
+        self._sound_suffix_cache: dict[str, list[tuple[_Spelling, float]]] = {}
 
     def lookup(self, name: str) -> Place | None:
         """The place with canonical name ``name``, if any."""
@@ -164,49 +175,98 @@ class Gazetteer:
             text: Free text, e.g. a transcript.
             kinds: Which kinds of place to look for.
 
-            Returns:
-            Matches; where spans overlap the one with fewer typos, then the longer, wins.
+        Returns:
+            Matches; where spans overlap the one that costs less, then the longer, wins.
         """
         candidates: list[PlaceMatch] = []
         for end, ch in enumerate(text, start=1):
-            for spelling in self._by_suffix.get(ch, ()):
+            options = [(sp, 0.0) for sp in self._by_suffix.get(ch, ())]
+            options += self._sound_suffixed(ch)
+            for spelling, suffix_cost in options:
                 if spelling.place.kind in kinds:
-                    match = _match_at(text, end, spelling)
+                    match = _match_at(text, end, spelling, suffix_cost)
                     if match is not None:
                         candidates.append(match)
         return _resolve(candidates)
 
+    def closest(self, said: str, kind: str, max_cost: float = _TYPO) -> Place | None:
+        """The one place of ``kind`` whose name ``said`` is closest to, the suffix included.
 
-def _match_at(text: str, end: int, spelling: _Spelling) -> PlaceMatch | None:
+        Meant for a slot where such a place is expected (a district right before a road):
+        every character, the last one too, may sound near (0.5) or be wrong (1), up to
+        ``max_cost`` in all with at most one wrong character. None when nothing is close
+        enough or two places are equally close.
+        """
+        scored: dict[str, float] = {}
+        for spelling in self._by_length.get(len(said), ()):
+            if spelling.place.kind != kind:
+                continue
+            cost = _cost(said, 0, spelling, range(len(said)))
+            if cost is not None and cost[0] + cost[1] * _NEAR <= max_cost:
+                name = spelling.place.name
+                scored[name] = min(scored.get(name, max_cost), cost[0] + cost[1] * _NEAR)
+        if not scored:
+            return None
+        best = min(scored.values())
+        winners = [n for n, c in scored.items() if c == best]
+        return self._by_name[winners[0]] if len(winners) == 1 else None
+
+    def _sound_suffixed(self, ch: str) -> list[tuple[_Spelling, float]]:
+        """Long spellings whose last character sounds the same as or near ``ch``."""
+        cached = self._sound_suffix_cache.get(ch)
+        if cached is None:
+            cached = []
+            if is_han(ch) and ch not in _DIRECTIONS:
+                for suffix, sounds in self._long_suffixes.items():
+                    if suffix != ch and sound_distance(ch, sounds) <= _NEAR:
+                        cached += [
+                            (sp, _NEAR)
+                            for sp in self._by_suffix[suffix]
+                            if len(sp.text) >= _MIN_LEN_FOR_TYPO
+                        ]
+            self._sound_suffix_cache[ch] = cached
+        return cached
+
+
+def _match_at(text: str, end: int, spelling: _Spelling, suffix_cost: float) -> PlaceMatch | None:
     """Match ``spelling`` against the text ending at ``end``, allowing sound-alikes."""
     start = end - len(spelling.text)
     if start < 0:
         return None
-    typos = 0
-    typo_at = -1
-    for k in range(len(spelling.text) - 1):
-        ch, want = text[start + k], spelling.text[k]
-        if ch == want or char_sounds(ch) & spelling.sounds[k]:
-            continue
-        typos += 1
-        typo_at = k
-        if typos > 1:
-            return None
-    if typos and (
-        len(spelling.text) < _MIN_LEN_FOR_TYPO or not _typo_allowed(text, start, typo_at, spelling)
-    ):
+    cost = _cost(text, start, spelling, range(len(spelling.text) - 1))
+    if cost is None:
         return None
-    return PlaceMatch(spelling.place, start, end, text[start:end], typos)
+    typos, near = cost[0], cost[1] + (1 if suffix_cost else 0)
+    if typos * _TYPO + near * _NEAR > spelling.max_cost:
+        return None
+    return PlaceMatch(spelling.place, start, end, text[start:end], typos, near)
 
 
-def _typo_allowed(text: str, start: int, k: int, spelling: _Spelling) -> bool:
-    """A wrong character is tolerated unless it changes a direction or is not Chinese."""
-    said = text[start + k]
-    return (
-        spelling.text[k] not in _DIRECTIONS
-        and said not in _DIRECTIONS
-        and "\u4e00" <= said <= "\u9fff"
-    )
+def _cost(
+    text: str, start: int, spelling: _Spelling, positions: range
+) -> tuple[int, int] | None:
+    """Wrong and near characters of ``spelling`` at ``start`` over ``positions``.
+
+    None when more than one character is wrong, or when a wrong or near character is not
+    Chinese or changes a direction.
+    """
+    typos = near = 0
+    for k in positions:
+        ch, want = text[start + k], spelling.text[k]
+        if ch == want:
+            continue
+        distance = sound_distance(ch, spelling.sounds[k])
+        if distance == 0:
+            continue
+        if not is_han(ch) or ch in _DIRECTIONS or want in _DIRECTIONS:
+            return None
+        if distance < _TYPO:
+            near += 1
+        else:
+            typos += 1
+            if typos > 1:
+                return None
+    return typos, near
 
 
 def _resolve(candidates: list[PlaceMatch]) -> list[PlaceMatch]:
@@ -216,11 +276,11 @@ def _resolve(candidates: list[PlaceMatch]) -> list[PlaceMatch]:
         by_span[(m.start, m.end)].append(m)
     unique: list[PlaceMatch] = []
     for group in by_span.values():
-        best = min(group, key=lambda m: (m.typos, not m.exact))
-        rivals = {m.place.name for m in group if (m.typos, m.exact) == (best.typos, best.exact)}
+        best = min(group, key=lambda m: (m.cost, not m.exact))
+        rivals = {m.place.name for m in group if (m.cost, m.exact) == (best.cost, best.exact)}
         if len(rivals) == 1:
             unique.append(best)
-    unique.sort(key=lambda m: (m.typos, -(m.end - m.start), not m.exact, m.start))
+    unique.sort(key=lambda m: (m.cost, -(m.end - m.start), not m.exact, m.start))
     taken: list[PlaceMatch] = []
     for m in unique:
         if all(m.end <= t.start or m.start >= t.end for t in taken):

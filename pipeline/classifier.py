@@ -29,16 +29,17 @@ class Classifier(Protocol):
         ...
 
 
-def load_model_dir(path: Path) -> Classifier:
+def load_model_dir(path: Path, taxonomy_path: Path | None = None) -> Classifier:
     """Load a trained model directory of any supported kind (read from its ``meta.json``)."""
     meta_path = path / "meta.json"
     if not meta_path.exists():
         raise ValueError(f"不是模型目录 (no meta.json): {path}")
     kind = json.loads(meta_path.read_text(encoding="utf-8")).get("kind", "tfidf")
     if kind == "tfidf":
+        from classify.taxonomy import Taxonomy
         from classify.tfidf import TfidfClassifier
 
-        return TfidfClassifier.load(path)
+        return TfidfClassifier.load(path, Taxonomy.load(taxonomy_path))
     raise ValueError(f"未知的模型类型 {kind!r} in {path}; supported: tfidf")
 
 
@@ -63,7 +64,7 @@ def train_default(settings: Settings, registry: Registry) -> Path:
 def load_classifier(settings: Settings) -> Classifier:
     """The model named by settings, else the registry champion, else a freshly trained one."""
     if settings.classifier_dir is not None:
-        return load_model_dir(Path(settings.classifier_dir))
+        return load_model_dir(Path(settings.classifier_dir), settings.taxonomy_path)
     registry = Registry(settings.registry_dir)
     path = registry.champion_path()
     if path is None or not path.exists():
@@ -73,4 +74,4 @@ def load_classifier(settings: Settings) -> Classifier:
             path = registry.champion_path()
             if path is None or not path.exists():
                 path = train_default(settings, registry)
-    return load_model_dir(path)
+    return load_model_dir(path, settings.taxonomy_path)

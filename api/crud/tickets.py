@@ -227,6 +227,23 @@ def _conditions(query: TicketQuery, user: User, now: datetime) -> list[ColumnEle
     return conds
 
 
+ORDERS = ("newest", "urgency")
+"""Sort orders of the ticket list: newest first, or urgent first then the nearest due time."""
+
+
+def _order_by(order: str) -> list[Any]:
+    if order == "urgency":
+        return [
+            col(Ticket.urgent).desc(),
+            col(Ticket.due_at).asc().nulls_last(),
+            col(Ticket.created_at).asc(),
+            col(Ticket.id).asc(),
+        ]
+    if order != "newest":
+        raise Invalid(f"未知的排序方式 {order}（可选：{'、'.join(ORDERS)}）")
+    return [col(Ticket.created_at).desc(), col(Ticket.id).desc()]
+
+
 def list_tickets(
     *,
     session: Session,
@@ -235,18 +252,18 @@ def list_tickets(
     limit: int,
     offset: int,
     now: datetime | None = None,
+    order: str = "newest",
 ) -> tuple[list[Ticket], int]:
-    """A page of tickets the user may see, newest first, and how many match in all."""
+    """A page of tickets the user may see and how many match in all.
+
+    ``order`` is ``newest`` (newest first) or ``urgency`` (urgent first, then by due time).
+    """
     now = now or utcnow()
     conds = _conditions(query, user, now)
     base = select(Ticket).outerjoin(Transcript, col(Transcript.call_id) == col(Ticket.call_id))
     base = base.where(*conds)
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
-    rows = session.exec(
-        base.order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    rows = session.exec(base.order_by(*_order_by(order)).limit(limit).offset(offset)).all()
     return list(rows), total
 
 

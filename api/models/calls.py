@@ -137,6 +137,8 @@ class Job(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Last time a queue message was sent again for this job (lost-message recovery).
+    resent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class JobPublic(SQLModel):

@@ -35,7 +35,8 @@ class Ticket(TicketBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True, index=True)
     status: Status = Field(default=Status.DRAFT, sa_type=String(16), index=True)
-    call_id: int | None = Field(default=None, foreign_key="call.id", index=True)
+    # Unique: one call makes at most one work order, however often its job runs.
+    call_id: int | None = Field(default=None, foreign_key="call.id", unique=True, index=True)
     category_label: str | None = Field(default=None, max_length=64)
     urgency_reasons: list[str] = Field(default_factory=list, sa_type=JSON)
     keywords: list[str] = Field(default_factory=list, sa_type=JSON)

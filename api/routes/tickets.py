@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
@@ -52,8 +52,12 @@ def read_tickets(
     due_within_hours: Annotated[float | None, Query(gt=0, description="只看此时长内到期的")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    order: Annotated[
+        Literal["newest", "urgency"],
+        Query(description="排序：newest 最新在前；urgency 紧急在前、再按到期时间"),
+    ] = "newest",
 ) -> Page[TicketPublic]:
-    """List work orders with filters, search and pagination (newest first)."""
+    """List work orders with filters, search and pagination (newest first by default)."""
     query = TicketQuery(
         status=status or [],
         category=category,
@@ -66,7 +70,9 @@ def read_tickets(
         overdue=overdue,
         due_within_hours=due_within_hours,
     )
-    rows, total = list_tickets(session=session, query=query, user=user, limit=limit, offset=offset)
+    rows, total = list_tickets(
+        session=session, query=query, user=user, limit=limit, offset=offset, order=order
+    )
     items = [to_public(session=session, ticket=t) for t in rows]
     return Page(items=items, total=total, limit=limit, offset=offset)
 

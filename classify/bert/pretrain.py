@@ -357,7 +357,7 @@ class _Run:
             # Wall time since the last step, so evaluation and checkpoints count too.
             seconds, tick = time.monotonic() - tick, time.monotonic()
             self.schedule.advance(seconds)
-            for key, value in (("loss", float(loss) * masked), ("correct", correct),
+            for key, value in (("loss", loss.item() * masked), ("correct", correct),
                                ("masked", masked), ("s", seconds),
                                ("tokens", int(batch.attention_mask.sum()))):  # fmt: skip
                 window[key] += value

@@ -1,0 +1,135 @@
+"""How Chinese characters sound, for matching what Whisper wrote against what was meant.
+
+Whisper base on 8 kHz telephone speech writes many words with a character that sounds the
+same or nearly the same (常安区 for 长安区, 媒气味 for 煤气味, 腰 for 幺). Matching therefore
+compares toneless pinyin syllables at two levels:
+
+* *same*: equal after merging the sounds speakers and recognisers confuse all the time
+  (zh/z, ch/c, sh/s, n/l, ang/an, eng/en, ing/in) -- :func:`fuzzy`;
+* *near*: one step further apart, either the initial swapped within a group of similar
+  consonants (j/q/x, z/c/s, b/p, d/t, g/k, f/h, l/r) with the same final, or the same initial
+  with a final one letter off (jia/jie, ta/tan, yan/yuan, lu/lou, yi/yu) or one of a few
+  pairs that recognisers swap (ie/ian, ao/ou) -- :func:`near`.
+
+Readings come from ``pypinyin`` (toneless, every heteronym of a character). Without it no
+character has a reading, so only exact spellings match.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+logger = logging.getLogger(__name__)
+
+try:
+    import pypinyin
+except ImportError:  # pragma: no cover - exercised only where pypinyin is missing
+    pypinyin = None  # type: ignore[assignment]
+    logger.warning("pypinyin is not installed: characters match by spelling only")
+
+_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
+_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+# Initials (after fuzzy merging) in the order pinyin writes them; two-letter ones first.
+_ALL_INITIALS = ("b", "p", "m", "f", "d", "t", "l", "g", "k", "h", "j", "q", "x", "z", "c", "s",
+                 "r", "y", "w")  # fmt: skip
+_SIMILAR_INITIALS = (
+    frozenset("jqx"),
+    frozenset("zcs"),
+    frozenset("bp"),
+    frozenset("dt"),
+    frozenset("gk"),
+    frozenset("fh"),
+    frozenset("lr"),
+)
+# Finals more than one letter apart that recognisers still swap.
+_SIMILAR_FINALS = frozenset({frozenset({"ie", "ian"}), frozenset({"ao", "ou"})})
+
+
+def fuzzy(syllable: str) -> str:
+    """Merge the sounds speakers and recognisers confuse: zh->z, n->l, ang->an, ..."""
+    for long, short in _INITIALS:
+        if syllable.startswith(long):
+            syllable = short + syllable[len(long) :]
+            break
+    for long, short in _FINALS:
+        if syllable.endswith(long):
+            return syllable[: -len(long)] + short
+    return syllable
+
+
+def is_han(ch: str) -> bool:
+    """True for a CJK unified ideograph (the common Chinese characters)."""
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@functools.lru_cache(maxsize=16384)
+def char_sounds(ch: str) -> frozenset[str]:
+    """All fuzzy toneless readings of one character; empty for non-Chinese characters."""
+    if pypinyin is None or not is_han(ch):
+        return frozenset()
+    readings = pypinyin.pinyin(ch, style=pypinyin.Style.NORMAL, heteronym=True)[0]
+    return frozenset(fuzzy(r) for r in readings if r.isalpha())
+
+
+def word_sounds(word: str) -> tuple[frozenset[str], ...]:
+    """Readings of each character of a word: its phrase reading plus every heteronym."""
+    phrase = pypinyin.lazy_pinyin(word, style=pypinyin.Style.NORMAL) if pypinyin else []
+    if len(phrase) != len(word):
+        phrase = [""] * len(word)
+    return tuple(
+        char_sounds(ch) | ({fuzzy(p)} if p.isalpha() else set())
+        for ch, p in zip(word, phrase, strict=True)
+    )
+
+
+def phrase_sounds(word: str) -> tuple[str, ...]:
+    """The one reading of each character of ``word`` as a phrase (着火 -> zao, huo)."""
+    if pypinyin is None:
+        return ("",) * len(word)
+    phrase = pypinyin.lazy_pinyin(word, style=pypinyin.Style.NORMAL)
+    if len(phrase) != len(word):
+        return ("",) * len(word)
+    return tuple(fuzzy(p) if p.isalpha() else "" for p in phrase)
+
+
+def split_syllable(syllable: str) -> tuple[str, str]:
+    """Initial and final of a fuzzy syllable: ``"qiao"`` -> ``("q", "iao")``."""
+    for initial in _ALL_INITIALS:
+        if syllable.startswith(initial) and len(syllable) > len(initial):
+            return initial, syllable[len(initial) :]
+    return "", syllable
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one insertion, deletion or substitution."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+@functools.lru_cache(maxsize=65536)
+def near(a: str, b: str) -> bool:
+    """True when two different fuzzy syllables are one confusion apart (see module doc)."""
+    if a == b or not a or not b:
+        return False
+    ia, fa = split_syllable(a)
+    ib, fb = split_syllable(b)
+    if fa == fb:
+        return any(ia in g and ib in g for g in _SIMILAR_INITIALS)
+    if ia != ib:
+        return False
+    return _one_edit(fa, fb) or frozenset({fa, fb}) in _SIMILAR_FINALS
+
+
+def sound_distance(ch: str, wanted: frozenset[str]) -> float:
+    """0 when ``ch`` sounds like one of ``wanted``, 0.5 when near, 1 otherwise."""
+    said = char_sounds(ch)
+    if said & wanted:
+        return 0.0
+    if any(near(s, w) for s in said for w in wanted):
+        return 0.5
+    return 1.0
