@@ -6,10 +6,11 @@ The extra fields read the same ``MINSHENG_`` environment prefix; they may move i
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pipeline.settings import Settings
+from pipeline.settings import DATA_DIR, Settings
 
 
 class ApiSettings(Settings):
@@ -39,6 +40,13 @@ class ApiSettings(Settings):
         db_pool_size, db_max_overflow, db_pool_timeout, db_pool_recycle: Connection pool of
             a server database (ignored for SQLite); per process.
         log_json: Write logs as one JSON object per line.
+        eval_set_path: The frozen evaluation set retraining and the promotion gate use.
+        gate_max_class_drop: Largest drop of any sub-category's F1 the gate accepts.
+        gate_macro_f1_tolerance: Largest drop of macro-F1 the gate accepts (0: none).
+        drift_correction_alert: Correction rate (per ISO week, per category) that raises
+            the drift alert.
+        drift_review_alert: ``needs_review`` rate that raises the drift alert.
+        drift_min_tickets: Fewest tickets in a week/category cell before it can alert.
     """
 
     auto_migrate: bool = True
@@ -59,6 +67,12 @@ class ApiSettings(Settings):
     db_pool_timeout: float = 30.0
     db_pool_recycle: int = 1800
     log_json: bool = False
+    eval_set_path: Path = DATA_DIR / "eval" / "frozen-v1.tsv"
+    gate_max_class_drop: float = 0.05
+    gate_macro_f1_tolerance: float = 0.0
+    drift_correction_alert: float = 0.2
+    drift_review_alert: float = 0.5
+    drift_min_tickets: int = 10
 
     def engine_options(self) -> dict[str, Any]:
         """Keyword arguments of ``make_engine`` for ``database_url`` (pool sizes for servers)."""

@@ -10,11 +10,14 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from functools import partial
 from typing import Protocol
+
+from api.config import ApiSettings
 
 logger = logging.getLogger(__name__)
 
-JobHandler = Callable[[int], None]
+JobHandler = Callable[[int], object]
 
 
 class JobRunner(Protocol):
@@ -78,3 +81,15 @@ class InlineJobRunner:
 
     def shutdown(self) -> None:
         """Nothing to stop."""
+
+
+RunnerFactory = Callable[[JobHandler, int], JobRunner]
+
+
+def runner_factory_for(settings: ApiSettings) -> RunnerFactory:
+    """The runner ``settings.job_runner`` names: ``thread`` (default) or ``celery``."""
+    if settings.job_runner == "celery":
+        from api.queue.runner import CeleryJobRunner  # needs celery, only in this mode
+
+        return partial(CeleryJobRunner, settings=settings)
+    return ThreadJobRunner

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
@@ -16,17 +16,28 @@ from api.config import ApiSettings, get_api_settings
 from api.crud.calls import unfinished_job_ids
 from api.db import init_db, make_engine
 from api.errors import ServiceError
-from api.jobs import JobHandler, JobRunner, ThreadJobRunner
+from api.hardening import install_hardening
+from api.jobs import JobRunner, RunnerFactory, runner_factory_for
 from api.lifecycle import IllegalTransition
 from api.limits import BodyLimitMiddleware
-from api.routes import auth, departments, intake, jobs, public, stats, tickets, users, workflow
+from api.observability import install_observability
+from api.routes import (
+    analytics,
+    auth,
+    departments,
+    intake,
+    jobs,
+    public,
+    stats,
+    tickets,
+    users,
+    workflow,
+)
 from api.taxonomy import ApiTaxonomy
 from api.web import mount_web
-from api.worker import PipelineLike, run_job
+from api.worker import PipelineLike, build_pipeline, run_job
 
 logger = logging.getLogger(__name__)
-
-RunnerFactory = Callable[[JobHandler, int], JobRunner]
 
 TAGS = [
     {"name": "auth", "description": "登录与令牌"},
@@ -37,26 +48,15 @@ TAGS = [
     {"name": "stats", "description": "督办统计"},
     {"name": "departments", "description": "承办部门"},
     {"name": "users", "description": "用户管理（管理员）"},
+    {"name": "analytics", "description": "模型分析：导出训练数据、重训练、上线评估、漂移"},
 ]
-
-
-def build_pipeline(settings: ApiSettings) -> PipelineLike:
-    """The real pipeline; models load now when ``preload_models`` is set, else on first use."""
-    from pipeline.service import Pipeline  # imported here: heavy, and only needed at startup
-
-    pipeline = Pipeline.from_settings(settings)
-    if settings.preload_models:
-        logger.info("loading the category and speech models")
-        _ = pipeline.classifier
-        _ = pipeline.transcriber
-    return pipeline
 
 
 def create_app(
     settings: ApiSettings | None = None,
     *,
     pipeline: PipelineLike | None = None,
-    runner_factory: RunnerFactory = ThreadJobRunner,
+    runner_factory: RunnerFactory | None = None,
 ) -> FastAPI:
     """Assemble the app.
 
@@ -64,21 +64,25 @@ def create_app(
         settings: Configuration (default: from the environment).
         pipeline: A ready pipeline (tests pass a fake); default: the real one, built in
             ``lifespan``.
-        runner_factory: Builds the job runner from a handler and a worker count.
+        runner_factory: Builds the job runner from a handler and a worker count
+            (default: the one ``settings.job_runner`` names).
     """
     settings = settings or get_api_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         taxonomy = ApiTaxonomy.load(settings.taxonomy_path)
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, **settings.engine_options())
         init_db(engine, taxonomy, run_migrations=settings.auto_migrate)
         pipe = pipeline if pipeline is not None else build_pipeline(settings)
         handler = partial(run_job, engine=engine, pipeline=pipe, taxonomy=taxonomy, tz=settings.tz)
-        runner = runner_factory(handler, settings.job_workers)
+        runner = (runner_factory or runner_factory_for(settings))(handler, settings.job_workers)
         app.state.engine, app.state.taxonomy = engine, taxonomy
         app.state.pipeline, app.state.runner = pipe, runner
-        _recover_jobs(engine, runner)
+        if hasattr(runner, "recover"):
+            runner.recover(engine)  # a queue re-sends its own lost jobs, lease-aware
+        else:
+            _recover_jobs(engine, runner)
         try:
             yield
         finally:
@@ -95,7 +99,10 @@ def create_app(
     app.state.settings = settings
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_bytes, paths=("/calls",))
     _add_error_handlers(app)
-    for module in (auth, intake, jobs, tickets, workflow, public, stats, departments, users):
+    install_observability(app)  # /metrics, /healthz, /readyz, HTTP latency
+    install_hardening(app)  # out-of-range input -> 422; the real error schema
+    routers = (auth, intake, jobs, tickets, workflow, public, stats, departments, users, analytics)
+    for module in routers:
         app.include_router(module.router)
     mount_web(app)  # the /ui pages and the endpoints they use (api/web)
 

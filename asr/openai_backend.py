@@ -29,9 +29,10 @@ from faster_whisper.vad import SpeechTimestampsMap, get_speech_timestamps
 
 from asr.audio import SAMPLE_RATE
 from asr.backend import OPENAI_WHISPER, RawSegment, vad_options
-from asr.convert import alignment_heads_dump, ensure_openai_checkpoint
+from asr.convert import alignment_heads_dump
 from asr.errors import ModelError
 from asr.model_store import resolve_model_dir
+from asr.openai_checkpoint import ensure_openai_checkpoint
 from asr.options import TranscribeOptions
 
 logger = logging.getLogger(__name__)

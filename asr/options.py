@@ -66,4 +66,4 @@ class TranscribeOptions:
     initial_prompt: str | None = None
     hotwords: str | None = None
     repetition_penalty: float = 1.0
-    window_s: float = 600.0
+    window_s: float = 300.0

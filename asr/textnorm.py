@@ -2,7 +2,8 @@
 
 References and hypotheses are both normalised the same way before scoring: simplified
 characters, no punctuation or spaces, lower-case Latin letters, Arabic numbers spelt out in
-Chinese numerals (Whisper writes "2020年" and "15个" where references say 二零二零年, 十五个).
+Chinese numerals (Whisper writes "2020年" and "15个" where references say 二零二零年, 十五个),
+and the spoken 幺 read as 一.
 """
 
 from __future__ import annotations
@@ -95,9 +96,15 @@ def numbers_to_chinese(text: str) -> str:
     return _NUMBER_RE.sub(lambda m: _spell_number(m, text[m.end() : m.end() + 1]), text)
 
 
+_SPOKEN_ONE = str.maketrans({"幺": "一"})  # "yao", how 1 is read in phone numbers
+
+
 def normalize_for_scoring(text: str) -> str:
-    """Canonical form for CER: simplified, numbers spelt out, no punctuation or spaces."""
-    text = numbers_to_chinese(to_simplified(text)).lower()
+    """Canonical form for CER: simplified, numbers spelt out, no punctuation or spaces.
+
+    The spoken digit 幺 (1 in phone numbers, 幺三三 = 133) is scored as 一.
+    """
+    text = numbers_to_chinese(to_simplified(text)).lower().translate(_SPOKEN_ONE)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
 
 

@@ -7,12 +7,18 @@ Whisper often writes a place name with a homophone (常安区 for 长安区, 钟
 and costs nothing when it sounds the same, 0.5 when it sounds near, 1 (a typo) otherwise.
 
 * Names of two characters must sound exactly right.
-* Names of three characters may have one near-sounding character (cost 0.5).
-* Names of four or more characters may cost up to 1: one wrong character or two near ones.
-* A wrong or near character never changes a direction (东西南北中) and must be Chinese.
+* Districts and roads of three characters (..区, ..路) may have one near-sounding character
+  (cost 0.5); other three-character names (..市, ..县, ..街) must sound right, because 市 and
+  县 follow too many ordinary words (进了市, 向县).
+* Names of four or more characters may cost up to 1: one wrong character, one near one, or
+  (five characters or more) two near ones.
+* A wrong or near character never changes a direction (东西南北中), must be Chinese and is
+  never a particle (了, 的, 是, ...: 成了全区 is not 鹿泉区).
+  Near means near in the character's usual reading, not in a rare heteronym.
 * The last character (区, 县, 路, 街, 道, 河) must be spelt right, which keeps ordinary words
-  from looking like places; only names of four or more characters may end in a character
-  that sounds the same or near (北大建, 北达加 for 北大街), at cost 0.5.
+  from looking like places; only names of five or more characters may end in a character
+  that sounds the same or near (北大建, 北达加 for 北大街), at cost 0.5, and then everything
+  else must sound exactly right.
 * Landmarks (公园, 广场, ...) are common words: they take no wrong character at all.
 
 :meth:`Gazetteer.closest` is looser (a whole short string compared with every name of its
@@ -33,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from classify.phonetic import char_sounds, is_han, sound_distance, word_sounds
+from classify.phonetic import char_sounds, is_han, phrase_sounds, sound_distance, word_sounds
 
 __all__ = [
     "DEFAULT_GAZETTEER",
@@ -55,8 +61,15 @@ _SECTIONS = {"districts": "district", "roads": "road", "landmarks": "landmark"}
 _ENTRY_KEYS = {"name", "aliases", "districts", "former"}
 _DIRECTIONS = frozenset("东西南北中")
 _MIN_LEN_FOR_TYPO = 4
+# Particles are never a misheard part of a name (成了全区 is not 鹿泉区).
+_PARTICLES = frozenset("了的地得着过吗呢吧啊呀是在和与跟就也都还又很")
 _NEAR = 0.5
 _TYPO = 1.0
+# Three-character names that may have a near-sounding character: districts and roads.
+# 市 and 县 follow too many ordinary words (进了市, 向县) to be stretched.
+_NEAR_SHORT_SUFFIXES = frozenset("区路")
+# Names at least this long may end in a character that sounds the same or near.
+_MIN_LEN_FOR_SUFFIX_SOUND = 5
 
 
 class GazetteerError(ValueError):
@@ -120,13 +133,26 @@ class _Spelling:
     text: str
     place: Place
     sounds: tuple[frozenset[str], ...]
+    usual: tuple[str, ...]
 
     @property
     def max_cost(self) -> float:
         """How far a text may be from this spelling and still name the place."""
+        if self.place.kind == "landmark":
+            return _NEAR if len(self.text) >= _MIN_LEN_FOR_TYPO else 0.0
         if len(self.text) >= _MIN_LEN_FOR_TYPO:
-            return _NEAR if self.place.kind == "landmark" else _TYPO
-        return _NEAR if len(self.text) == 3 else 0.0
+            return _TYPO
+        return _NEAR if len(self.text) == 3 and self.text[-1] in _NEAR_SHORT_SUFFIXES else 0.0
+
+    def accepts(self, typos: int, near: int) -> bool:
+        """Whether so many wrong and near characters still name this place.
+
+        Two near characters are as bad as a wrong one, and only names of five or more
+        characters may have them (金沙北路 is not 新石北路).
+        """
+        if typos * _TYPO + near * _NEAR > self.max_cost:
+            return False
+        return near < 2 or len(self.text) >= _MIN_LEN_FOR_SUFFIX_SOUND
 
 
 class Gazetteer:
@@ -142,14 +168,14 @@ class Gazetteer:
         self._by_length: dict[int, list[_Spelling]] = defaultdict(list)
         for place in places:
             for text in (place.name, *place.aliases):
-                spelling = _Spelling(text, place, word_sounds(text))
+                spelling = _Spelling(text, place, word_sounds(text), phrase_sounds(text))
                 self._by_suffix[text[-1]].append(spelling)
                 self._by_length[len(text)].append(spelling)
         # Suffixes of long names, which may also be matched by sound.
         self._long_suffixes = {
-            s: word_sounds(s)[0]
+            s: (word_sounds(s)[0], phrase_sounds(s)[0])
             for s, group in self._by_suffix.items()
-            if any(len(sp.text) >= _MIN_LEN_FOR_TYPO for sp in group)
+            if any(len(sp.text) >= _MIN_LEN_FOR_SUFFIX_SOUND for sp in group)
         }
         self._sound_suffix_cache: dict[str, list[tuple[_Spelling, float]]] = {}
 
@@ -217,12 +243,12 @@ class Gazetteer:
         if cached is None:
             cached = []
             if is_han(ch) and ch not in _DIRECTIONS:
-                for suffix, sounds in self._long_suffixes.items():
-                    if suffix != ch and sound_distance(ch, sounds) <= _NEAR:
+                for suffix, (sounds, usual) in self._long_suffixes.items():
+                    if suffix != ch and sound_distance(ch, sounds, usual) <= _NEAR:
                         cached += [
                             (sp, _NEAR)
                             for sp in self._by_suffix[suffix]
-                            if len(sp.text) >= _MIN_LEN_FOR_TYPO
+                            if len(sp.text) >= _MIN_LEN_FOR_SUFFIX_SOUND
                         ]
             self._sound_suffix_cache[ch] = cached
         return cached
@@ -236,15 +262,18 @@ def _match_at(text: str, end: int, spelling: _Spelling, suffix_cost: float) -> P
     cost = _cost(text, start, spelling, range(len(spelling.text) - 1))
     if cost is None:
         return None
-    typos, near = cost[0], cost[1] + (1 if suffix_cost else 0)
-    if typos * _TYPO + near * _NEAR > spelling.max_cost:
+    typos, near = cost[0], cost[1]
+    if suffix_cost:
+        # A misheard last character is accepted only when the rest sounds exactly right.
+        if typos or near:
+            return None
+        near = 1
+    if not spelling.accepts(typos, near):
         return None
     return PlaceMatch(spelling.place, start, end, text[start:end], typos, near)
 
 
-def _cost(
-    text: str, start: int, spelling: _Spelling, positions: range
-) -> tuple[int, int] | None:
+def _cost(text: str, start: int, spelling: _Spelling, positions: range) -> tuple[int, int] | None:
     """Wrong and near characters of ``spelling`` at ``start`` over ``positions``.
 
     None when more than one character is wrong, or when a wrong or near character is not
@@ -255,10 +284,10 @@ def _cost(
         ch, want = text[start + k], spelling.text[k]
         if ch == want:
             continue
-        distance = sound_distance(ch, spelling.sounds[k])
+        distance = sound_distance(ch, spelling.sounds[k], spelling.usual[k])
         if distance == 0:
             continue
-        if not is_han(ch) or ch in _DIRECTIONS or want in _DIRECTIONS:
+        if not is_han(ch) or ch in _DIRECTIONS or want in _DIRECTIONS or ch in _PARTICLES:
             return None
         if distance < _TYPO:
             near += 1

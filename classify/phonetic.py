@@ -9,7 +9,7 @@ compares toneless pinyin syllables at two levels:
 * *near*: one step further apart, either the initial swapped within a group of similar
   consonants (j/q/x, z/c/s, b/p, d/t, g/k, f/h, l/r) with the same final, or the same initial
   with a final one letter off (jia/jie, ta/tan, yan/yuan, lu/lou, yi/yu) or one of a few
-  pairs that recognisers swap (ie/ian, ao/ou) -- :func:`near`.
+  pairs that recognisers swap (ie/ian, ao/ou, ong/ou) -- :func:`near`.
 
 Readings come from ``pypinyin`` (toneless, every heteronym of a character). Without it no
 character has a reading, so only exact spellings match.
@@ -42,8 +42,11 @@ _SIMILAR_INITIALS = (
     frozenset("fh"),
     frozenset("lr"),
 )
-# Finals more than one letter apart that recognisers still swap.
-_SIMILAR_FINALS = frozenset({frozenset({"ie", "ian"}), frozenset({"ao", "ou"})})
+_PLOSIVES = frozenset("bpdtgk")
+# Finals more than one letter apart that recognisers still swap (街/建, 号/后, 楼/龙).
+_SIMILAR_FINALS = frozenset(
+    {frozenset({"ie", "ian"}), frozenset({"ao", "ou"}), frozenset({"ong", "ou"})}
+)
 
 
 def fuzzy(syllable: str) -> str:
@@ -70,6 +73,24 @@ def char_sounds(ch: str) -> frozenset[str]:
         return frozenset()
     readings = pypinyin.pinyin(ch, style=pypinyin.Style.NORMAL, heteronym=True)[0]
     return frozenset(fuzzy(r) for r in readings if r.isalpha())
+
+
+@functools.lru_cache(maxsize=16384)
+def exact_sounds(ch: str) -> frozenset[str]:
+    """Toneless readings of one character without any merging (十 -> shi, 四 -> si)."""
+    if pypinyin is None or not is_han(ch):
+        return frozenset()
+    readings = pypinyin.pinyin(ch, style=pypinyin.Style.NORMAL, heteronym=True)[0]
+    return frozenset(r for r in readings if r.isalpha())
+
+
+@functools.lru_cache(maxsize=16384)
+def main_sound(ch: str) -> str:
+    """The usual fuzzy toneless reading of one character (要 -> ``yao``); "" if none."""
+    if pypinyin is None or not is_han(ch):
+        return ""
+    reading = pypinyin.lazy_pinyin(ch, style=pypinyin.Style.NORMAL)[0]
+    return fuzzy(reading) if reading.isalpha() else ""
 
 
 def word_sounds(word: str) -> tuple[frozenset[str], ...]:
@@ -125,11 +146,26 @@ def near(a: str, b: str) -> bool:
     return _one_edit(fa, fb) or frozenset({fa, fb}) in _SIMILAR_FINALS
 
 
-def sound_distance(ch: str, wanted: frozenset[str]) -> float:
-    """0 when ``ch`` sounds like one of ``wanted``, 0.5 when near, 1 otherwise."""
-    said = char_sounds(ch)
-    if said & wanted:
+def plosive_swap(a: str, b: str) -> bool:
+    """True when two syllables differ only in a plosive initial (biao/diao, gai/dai).
+
+    Stops differ mostly in the bursts that an 8 kHz telephone line cuts off, so a
+    recogniser confuses their place of articulation; other initials are not swapped.
+    """
+    ia, fa = split_syllable(a)
+    ib, fb = split_syllable(b)
+    return fa == fb and ia != ib and ia in _PLOSIVES and ib in _PLOSIVES
+
+
+def sound_distance(ch: str, wanted: frozenset[str], usual: str) -> float:
+    """How far ``ch`` sounds from a character read ``wanted`` (usually ``usual``).
+
+    Returns:
+        0 when one reading of ``ch`` is one of ``wanted``; 0.5 when the usual reading of
+        ``ch`` is near ``usual`` (rare readings are not stretched further); 1 otherwise.
+    """
+    if char_sounds(ch) & wanted:
         return 0.0
-    if any(near(s, w) for s in said for w in wanted):
+    if near(main_sound(ch), usual):
         return 0.5
     return 1.0

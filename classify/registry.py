@@ -6,6 +6,7 @@ Layout::
         <version>/          one trained model (weights, vectorizer/tokenizer, meta.json, ...)
         CHAMPION            text file: the version in use
         HISTORY             one promoted version per line, oldest first (for rollback)
+        EVENTS.jsonl        who promoted / rolled back what, when and why (one JSON per line)
 
 Writes are atomic (temp file + ``os.replace``) so a reader never sees a half-written pointer.
 """
@@ -17,6 +18,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,3 +138,36 @@ class Registry:
         _atomic_write(self.root / "CHAMPION", previous + "\n")
         logger.info("rolled back to model %s", previous)
         return self.get(previous)
+
+    def record(self, action: str, version: str | None, **detail: Any) -> dict[str, Any]:
+        """Append an event (promotion, override, rollback) to ``EVENTS.jsonl``.
+
+        One line per event, written with a single append, so concurrent writers do not
+        interleave lines.
+        """
+        event = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "action": action,
+            "version": version,
+            **detail,
+        }
+        self.root.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(event, ensure_ascii=False, default=str) + "\n"
+        with open(self.root / "EVENTS.jsonl", "a", encoding="utf-8") as f:
+            f.write(line)
+        return event
+
+    def events(self) -> list[dict[str, Any]]:
+        """Recorded events, oldest first (unreadable lines are skipped with a warning)."""
+        path = self.root / "EVENTS.jsonl"
+        if not path.exists():
+            return []
+        events = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError:
+                logger.warning("skipping unreadable line %d of %s", n, path)
+        return events

@@ -21,12 +21,25 @@ when the caller states the danger near the hazard: 很危险, 差点掉进去, �
 Someone actually falling in, or being hit, is urgent through the fall and injury cues. Children
 or elderly people being around does not by itself make a hazard urgent (我们小区井盖响，小孩都被
 吵醒 is a noise complaint); children in danger are caught by the fall and trapped cues.
+
+An open hole (a missing manhole cover, a pit, a 窟窿) where people walk is the exception: the
+caller rarely says 危险 but describes it (晚上路灯也不太亮，老人孩子来回走，掉下去可就麻烦了),
+and the hotline treats it as urgent. For a hole, the danger may be stated anywhere in the
+next few sentences (or just before), and passers-by (老人孩子来回走), darkness (晚上路灯不亮) or the
+consequence of a fall (掉下去就麻烦了) state it.
+
+Whisper mishears the words that matter (媒气味 for 煤气味, 紧盖 for 井盖, 找火 for 着火, 标下去
+for 掉下去), and writes 了 as 门/楼/冷/林 (天然气漏门). The text is therefore checked twice: as
+written, and with danger words respelt by sound (:func:`classify.respell.respell`); negation,
+hypotheses and the rest apply to both. A gas word followed by 漏 counts whatever follows 漏.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from classify.respell import respell
 
 _CLAUSE_END = re.compile(r"[，,。.！!？?；;、\n\s]")
 _NEGATED_BEFORE = re.compile(
@@ -78,8 +91,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "燃气泄漏",
         _rx(
-            r"(?:煤气|燃气|天然气|液化气|沼气)[^，,。.！!？?\s]{0,4}?(?:味|泄漏|泄露|漏了|在漏|漏气|漏出)"
-            r"|漏(?:煤气|燃气|天然气|液化气)"
+            r"(?:煤气|燃气|天然气|液化气|沼气)[^，,。.！!？?\s]{0,4}?(?:味|泄漏|泄露|漏(?!水))"
+            r"|漏(?:煤气|燃气|天然气|液化气)|臭鸡蛋味"
         ),
         resolved=_rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了"),
         recurring_is_urgent=True,
@@ -170,6 +183,25 @@ _DANGER_STATED = _rx(
     r"|(?:容易|会|可能|怕|担心)[^，,。.！!？?\s]{0,6}?(?:掉进去|掉下去|摔|砸到人|砸着人|砸伤|伤人|伤到人|出事|出人命)"
 )
 _HAZARD_WINDOW = 40
+# An open hole people may fall into, and what says people are at risk of falling in.
+_HOLE = _rx(
+    r"(?:井盖|盖子|井口|井)[^，,。.！!？?\s]{0,3}?"
+    r"(?:没了|丢了|不见了|被偷|偷了|偷走|碎了?|坏了|塌了|翻了|掉了|没有了|缺了|破了|移位|敞着|开着)"
+    r"|没有?井盖|大坑|深坑|窟窿|坑洞"
+)
+_HOLE_DANGER = _rx(
+    r"掉(?:下去|进去|进)[^，,。.！!？?\s]{0,4}?(?:麻烦|危险|出事|不得了|完了|要命|受伤)"
+    r"|(?:老人|孩子|小孩|行人|学生|路人|居民|人)[^，,。.！!？?\s]{0,6}?"
+    r"(?:来回走|走来走去|经过|路过|过来过去|来来往往|来来回回|上学|放学)"
+    r"|晚上[^。.！!？?]{0,8}?(?:不亮|不太亮|很黑|太黑|黑乎乎|看不见|看不清|没有?灯)"
+)
+_HOLE_WINDOW = 150
+# Words respelt by sound before the second check (see the module docstring).
+_DANGER_WORDS = (
+    "煤气味", "燃气味", "天然气", "液化气", "煤气", "燃气", "漏气", "泄漏", "着火", "起火",
+    "火苗", "冒烟", "浓烟", "爆炸", "塌陷", "坍塌", "倒塌", "井盖", "窨井", "窟窿",
+    "掉下去", "掉进去", "被困", "触电", "漏电", "电线", "危险", "受伤", "骨折", "昏迷",
+)  # fmt: skip
 
 
 @dataclass
@@ -197,9 +229,21 @@ def detect_urgency(text: str) -> Urgency:
     Examples:
         >>> detect_urgency("楼道里煤气味很大").reasons
         ['燃气泄漏：楼道里煤气味很大']
+        >>> detect_urgency("楼道里媒气位很大").reasons
+        ['燃气泄漏：楼道里煤气味很大']
         >>> detect_urgency("没有着火，就是消防通道被堵了").urgent
         False
     """
+    reasons = _dangers(text)
+    respelt = respell(text, _DANGER_WORDS)
+    if respelt != text:
+        for label, evidence in _dangers(respelt).items():
+            reasons.setdefault(label, evidence)
+    return Urgency(urgent=bool(reasons), reasons=[f"{k}：{v}" for k, v in reasons.items()])
+
+
+def _dangers(text: str) -> dict[str, str]:
+    """Kinds of danger described in ``text``, each with its evidence."""
     reasons: dict[str, str] = {}
     for rule in _RULES:
         if rule.label in reasons:
@@ -208,10 +252,10 @@ def detect_urgency(text: str) -> Urgency:
             if _counts(text, m, rule):
                 reasons[rule.label] = _evidence(text, m.start(), m.end())
                 break
-    hazard = _stated_hazard(text)
+    hazard = _stated_hazard(text) or _open_hole(text)
     if hazard is not None:
         reasons.setdefault("设施隐患且有危险", hazard)
-    return Urgency(urgent=bool(reasons), reasons=[f"{k}：{v}" for k, v in reasons.items()])
+    return reasons
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -270,6 +314,23 @@ def _stated_hazard(text: str) -> str | None:
                     _evidence(text, d.start(), d.end()),
                 )
                 return first if second in first else f"{first}，{second}"
+    return None
+
+
+def _open_hole(text: str) -> str | None:
+    """Evidence of an open hole with people at risk stated in the next sentences, else None."""
+    for h in _HOLE.finditer(text):
+        for d in _HOLE_DANGER.finditer(
+            text, max(0, h.start() - _HAZARD_WINDOW), h.end() + _HOLE_WINDOW
+        ):
+            before = text[_clause_bounds(text, d.start(), d.end())[0] : d.start()]
+            if _NEGATED_BEFORE.search(before) or _PAST.search(before):
+                continue
+            after = text[h.end() : d.end() + _RESOLUTION_WINDOW]
+            if _RESOLVED_ANY.search(after):
+                continue
+            first, second = _evidence(text, h.start(), h.end()), _evidence(text, d.start(), d.end())
+            return first if second in first else f"{first}，{second}"
     return None
 
 

@@ -13,18 +13,43 @@ Example (what produced ``models/inhouse-bert``)::
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shlex
 import sys
 from pathlib import Path
 
 from classify.bert.corpus import CorpusError, read_corpus_dir, read_tsv_texts
-from classify.bert.pretrain import PretrainError, PretrainOptions, PretrainResult, pretrain
+from classify.bert.pretrain import (
+    SUMMARY_FILE,
+    PretrainError,
+    PretrainOptions,
+    PretrainResult,
+    pretrain,
+)
+from classify.bert.vocab import count_chars
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "corpus"
 DEFAULT_SEED = ROOT / "data" / "seed" / "seed.tsv"
 DEFAULT_OUT = ROOT / "models" / "inhouse-bert"
+INT_OPTIONS = (
+    "layers",
+    "hidden",
+    "heads",
+    "intermediate",
+    "max_position",
+    "max_chars",
+    "batch_tokens",
+    "warmup_steps",
+    "checkpoint_every",
+    "eval_every",
+    "log_every",
+    "eval_chunks",
+    "min_count",
+    "vocab_size",
+    "seed",
+)
 DEFAULT_RUN_DIR = Path.home() / ".cache" / "minsheng" / "bert-pretrain"
 
 
@@ -36,13 +61,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--run-dir", type=Path, default=DEFAULT_RUN_DIR, help="检查点与日志目录")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="最终模型目录")
     p.add_argument("--resume", action="store_true", help="从 run-dir 的检查点继续")
+    p.add_argument("--card-only", action="store_true", help="只根据已有结果重写 MODEL_CARD.md")
     p.add_argument("--max-steps", type=int, default=None)
     p.add_argument("--time-budget-minutes", type=float, default=defaults.time_budget_minutes)
     p.add_argument("--threads", type=int, default=defaults.threads)
     p.add_argument("--max-mb", type=float, default=25.0, help="超过此大小则以 fp16 保存")
-    for name in ("layers", "hidden", "heads", "intermediate", "max_position", "max_chars",
-                 "batch_tokens", "warmup_steps", "checkpoint_every", "eval_every", "log_every",
-                 "eval_chunks", "min_count", "vocab_size", "seed"):  # fmt: skip
+    for name in INT_OPTIONS:
         p.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name))
     p.add_argument("--lr", type=float, default=defaults.lr)
     return p.parse_args(argv)
@@ -53,7 +77,7 @@ def options_from_args(args: argparse.Namespace) -> PretrainOptions:
     return PretrainOptions(**{k: v for k, v in vars(args).items() if k in names})
 
 
-def write_model_card(result: PretrainResult, commands: list[str]) -> Path:
+def write_model_card(result: PretrainResult, commands: list[str], distinct_chars: int) -> Path:
     """``MODEL_CARD.md`` next to the weights: data, size, steps, held-out MLM accuracy."""
     heldout, options = result.heldout, result.options
     text = f"""# inhouse-bert: compact Chinese character BERT (masked LM)
@@ -71,8 +95,10 @@ can replace it in `classify.bert.finetune`.
 - Tokenizer: `BertTokenizerFast` over `vocab.txt` ({result.vocab_size} tokens: [PAD] [UNK]
   [CLS] [SEP] [MASK], characters with count >= {options.min_count} plus every character of the
   seed set, ASCII letters and digits alone and as `##` pieces), one token per Chinese
-  character, lower-cased. Texts are normalised before tokenising (NFKC, traditional ->
-  simplified with OpenCC; `classify.bert.corpus.normalize_text`).
+  character, lower-cased. The corpus holds only {distinct_chars:,} distinct characters
+  (Chinese, punctuation, symbols), so a larger vocabulary would only add untrained tokens.
+- Texts are normalised before tokenising (NFKC, traditional -> simplified with OpenCC;
+  `classify.bert.corpus.normalize_text`).
 
 ## Data
 - `../shared/data/corpus/*` (TipDM 2020 citizen messages and official replies, TNEWS titles,
@@ -96,8 +122,9 @@ can replace it in `classify.bert.finetune`.
 - Held-out masked-token accuracy: **{heldout.get("mlm_accuracy")}** (loss {heldout.get("loss")},
   {heldout.get("masked_tokens"):,} masked tokens in {heldout.get("chunks"):,} chunks, fixed
   masking seed). Training curve: `train_log.jsonl` in the run directory.
-- This is a small model trained for about an hour on one CPU core; expect it to be far weaker
-  than bert-base-chinese. See `bench/bert_bench.py` for its fine-tuned accuracy.
+- A small model trained for {result.elapsed_minutes} minutes on {options.threads} CPU
+  thread(s) of a shared machine; expect it to be far weaker than bert-base-chinese.
+{bench_section(result.model_dir)}
 
 ## Reproduce
 From the repository root (each line one invocation, in order; `--resume` lines continue the
@@ -109,6 +136,58 @@ checkpoint of the first):
     path = result.model_dir / "MODEL_CARD.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def bench_section(model_dir: Path) -> str:
+    """Fine-tuning figures from ``bench/results/bert_bench.json`` when it used this model."""
+    path = ROOT / "bench" / "results" / "bert_bench.json"
+    if not path.is_file():
+        return (
+            "- Fine-tuned accuracy: run `bench/bert_bench.py`, then this script with `--card-only`."
+        )
+    bench = json.loads(path.read_text(encoding="utf-8"))
+    if Path(bench["base"]["path"]).resolve() != model_dir.resolve():
+        return "- Fine-tuned accuracy: `bench/results/bert_bench.json` is for another model."
+    bert, tfidf = bench["bert"], bench.get("tfidf")
+    lines = [
+        "\n## Fine-tuned on TipDM 2020 complaints (`bench/bert_bench.py`)",
+        f"- Split: {bench['split']} over {bench['n']:,} rows (train.tsv then extra rows);",
+        f"  fine-tuned {bert['train_minutes']} min ({bert['training']['steps']} steps, "
+        f"best epoch {bert['training']['best_epoch']}, max length {bert['options']['max_length']},"
+        f" lr {bert['options']['lr']}).",
+        f"- Test ({bert['n_test']:,} rows): macro-F1 **{bert['all_rows']['macro_f1']}**, accuracy "
+        f"{bert['all_rows']['accuracy']}; raw-text rows macro-F1 "
+        f"{bert['raw_text_rows']['macro_f1']}.",
+        f"- Review threshold {bert['review']['threshold']:.3f} (for 90% precision on validation):"
+        f" {bert['review']['coverage']:.0%} of test rows skip review, precision "
+        f"{bert['review']['precision_accepted']}.",
+    ]
+    if tfidf:
+        lines.append(
+            f"- Same split, TF-IDF + LinearSVC: macro-F1 {tfidf['all_rows']['macro_f1']}, "
+            f"accuracy {tfidf['all_rows']['accuracy']}."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def read_commands(run_dir: Path) -> list[str]:
+    """The invocations recorded in ``run_dir/commands.txt``."""
+    path = run_dir / "commands.txt"
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def result_from_summary(model_dir: Path) -> PretrainResult:
+    """Rebuild a run's result from the ``pretrain_summary.json`` of its model directory."""
+    path = model_dir / SUMMARY_FILE
+    if not path.is_file():
+        raise ValueError(f"{path} 不存在：该目录还没有完成的预训练")
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    names = set(PretrainResult.__dataclass_fields__) - {"model_dir", "options"}
+    return PretrainResult(
+        model_dir=model_dir,
+        options=PretrainOptions(**summary["options"]),
+        **{k: v for k, v in summary.items() if k in names},
+    )
 
 
 def record_command(run_dir: Path, resume: bool) -> list[str]:
@@ -128,19 +207,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parse_args(argv)
     try:
-        options = options_from_args(args)
-        commands = record_command(args.run_dir, args.resume)
         corpus = read_corpus_dir(args.corpus_dir)
         seed_texts = read_tsv_texts(args.seed_tsv) if args.seed_tsv.exists() else []
         texts = [t for file_texts in corpus.values() for t in file_texts] + seed_texts
-        result = pretrain(texts, args.run_dir, args.out, options, args.resume, seed_texts,
-                          args.max_mb)  # fmt: skip
-    except (CorpusError, PretrainError, ValueError) as exc:
+        if args.card_only:
+            result, commands = result_from_summary(args.out), read_commands(args.run_dir)
+        else:
+            options = options_from_args(args)
+            commands = record_command(args.run_dir, args.resume)
+            result = pretrain(
+                texts, args.run_dir, args.out, options, args.resume, seed_texts, args.max_mb
+            )
+    except (CorpusError, PretrainError, ValueError, OSError) as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
-    write_model_card(result, commands)
-    print(f"模型已保存：{result.model_dir}（{result.parameters:,} 参数，{result.size_mb} MB，"
-          f"{result.steps} 步，留出集 MLM 准确率 {result.heldout.get('mlm_accuracy')}）")  # fmt: skip
+    write_model_card(result, commands, len(count_chars(texts)))
+    if args.card_only:
+        print(f"已重写 {result.model_dir / 'MODEL_CARD.md'}")
+        return 0
+    accuracy = result.heldout.get("mlm_accuracy")
+    print(
+        f"模型已保存：{result.model_dir}（{result.parameters:,} 参数，{result.size_mb} MB，"
+        f"{result.steps} 步，留出集 MLM 准确率 {accuracy}）"
+    )
     return 0
 
 

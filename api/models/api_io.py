@@ -28,6 +28,7 @@ class TicketDetail(TicketPublic):
 
     transcript: TranscriptPublic | None = None
     suggested_alternatives: list[dict[str, object]] = Field(default_factory=list)
+    entities: dict[str, object] = Field(default_factory=dict)  # phones, addresses, names
     allowed_actions: list[str] = Field(default_factory=list)
 
 

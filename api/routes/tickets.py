@@ -189,6 +189,7 @@ def _detail(session: SessionDep, ticket: Ticket) -> TicketDetail:
         update={
             "transcript": transcript,
             "suggested_alternatives": ticket.suggested_alternatives,
+            "entities": ticket.entities or {},
             "allowed_actions": [a.value for a in actions],
         },
     )

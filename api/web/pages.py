@@ -87,9 +87,7 @@ def ticket_page(
 
 
 @router.get("/department")
-def department_page(
-    request: Request, settings: SettingsDep, taxonomy: TaxonomyDep
-) -> HTMLResponse:
+def department_page(request: Request, settings: SettingsDep, taxonomy: TaxonomyDep) -> HTMLResponse:
     """A department's work orders: sign for, reply, resolve, return."""
     return render(request, "department", settings=settings, taxonomy=taxonomy)
 

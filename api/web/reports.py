@@ -189,4 +189,3 @@ def volume_csv(report: VolumeReport) -> str:
         for s in report.series
     ]
     return to_csv(["日期", "分类代码", "分类", "工单数"], rows)
-

@@ -157,7 +157,9 @@ def read_corpus_dir(directory: Path | str) -> dict[str, list[str]]:
                 result[path.name] = texts
                 logger.info("corpus %s: %d texts", path.name, len(texts))
     if not result:
-        raise CorpusError(f"语料目录 {directory} 中没有可用文本（支持 {', '.join(CORPUS_SUFFIXES)}）")
+        raise CorpusError(
+            f"语料目录 {directory} 中没有可用文本（支持 {', '.join(CORPUS_SUFFIXES)}）"
+        )
     return result
 
 

@@ -178,7 +178,9 @@ class _Data:
     texts: list[str]
 
 
-def _train_loop(model: Any, tokenizer: Any, train: _Data, val: _Data, opts: FinetuneOptions) -> dict[str, Any]:  # fmt: skip
+def _train_loop(
+    model: Any, tokenizer: Any, train: _Data, val: _Data, opts: FinetuneOptions
+) -> dict[str, Any]:
     """Train; keep the weights of the epoch with the best validation macro-F1."""
     steps_per_epoch = math.ceil(len(train.targets) / opts.batch_size)
     total = max(1, math.ceil(steps_per_epoch * opts.epochs))
@@ -190,10 +192,11 @@ def _train_loop(model: Any, tokenizer: Any, train: _Data, val: _Data, opts: Fine
     )
     no_decay = [p for n, p in model.named_parameters() if p.ndim < 2 or "LayerNorm" in n]
     decay = [p for n, p in model.named_parameters() if not (p.ndim < 2 or "LayerNorm" in n)]
-    optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": opts.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=opts.lr,
-    )  # fmt: skip
+    groups = [
+        {"params": decay, "weight_decay": opts.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=opts.lr)
     rng = random.Random(opts.seed)
     lengths = [len(e) for e in train.encoded]
     best: dict[str, Any] = {"macro_f1": -1.0}
@@ -220,9 +223,14 @@ def _train_loop(model: Any, tokenizer: Any, train: _Data, val: _Data, opts: Fine
         logits = predict_logits(model, tokenizer, val.texts, opts.max_length, opts.batch_size)
         picked = logits.argmax(axis=1)
         f1 = _macro_f1(val.targets, picked)
-        record = {"epoch": epoch, "step": schedule.step, "train_loss": round(float(np.mean(losses or [0])), 4),
-                  "val_macro_f1": round(f1, 4), "val_accuracy": round(float(np.mean(picked == val.targets)), 4),
-                  "minutes": round(schedule.elapsed_s / 60, 2)}  # fmt: skip
+        record = {
+            "epoch": epoch,
+            "step": schedule.step,
+            "train_loss": round(float(np.mean(losses or [0])), 4),
+            "val_macro_f1": round(f1, 4),
+            "val_accuracy": round(float(np.mean(picked == val.targets)), 4),
+            "minutes": round(schedule.elapsed_s / 60, 2),
+        }
         logger.info("fine-tune %s", record)
         history.append(record)
         if f1 > best["macro_f1"]:
@@ -230,8 +238,12 @@ def _train_loop(model: Any, tokenizer: Any, train: _Data, val: _Data, opts: Fine
         tick = time.monotonic()  # validation time does not count against the budget
     model.load_state_dict(best["state"])
     model.eval()
-    return {"history": history, "best_epoch": best["epoch"], "steps": schedule.step,
-            "train_minutes": round(schedule.elapsed_s / 60, 2)}  # fmt: skip
+    return {
+        "history": history,
+        "best_epoch": best["epoch"],
+        "steps": schedule.step,
+        "train_minutes": round(schedule.elapsed_s / 60, 2),
+    }
 
 
 def _macro_f1(targets: Sequence[int], picked: np.ndarray) -> float:
@@ -249,8 +261,10 @@ def _calibrate(
     proba = softmax(logits, temperature)
     true_codes = [labels[t] for t in targets]
     strategies = evaluate.TOP_STRATEGIES if scheme == SCHEME_TAXONOMY else ("best_sub",)
-    scores = {s: evaluate.score(true_codes, [labels[i] for i in evaluate.decide(proba, labels, s)])
-              for s in strategies}  # fmt: skip
+    scores = {
+        s: evaluate.score(true_codes, [labels[i] for i in evaluate.decide(proba, labels, s)])
+        for s in strategies
+    }
     strategy = opts.top_strategy if opts.top_strategy in strategies else "best_sub"
     if opts.top_strategy == "auto":
         strategy = max(strategies, key=lambda s: (scores[s].top_accuracy, scores[s].sub_accuracy))
@@ -308,11 +322,18 @@ def finetune(
     train_idx, val_idx = split_validation(labels, opts.val_fraction, opts.seed)
 
     def subset(idx: list[int]) -> _Data:
-        return _Data([encoded[i] for i in idx], [ids[labels[i]] for i in idx], [texts[i] for i in idx])
+        return _Data(
+            [encoded[i] for i in idx], [ids[labels[i]] for i in idx], [texts[i] for i in idx]
+        )
 
     train, val = subset(train_idx), subset(val_idx)
-    logger.info("fine-tuning %s (%d parameters) on %d examples, %d for validation",
-                base_dir, count_parameters(model), len(train_idx), len(val_idx))  # fmt: skip
+    logger.info(
+        "fine-tuning %s (%d parameters) on %d examples, %d for validation",
+        base_dir,
+        count_parameters(model),
+        len(train_idx),
+        len(val_idx),
+    )
     run = _train_loop(model, tokenizer, train, val, opts)
     logits = predict_logits(model, tokenizer, val.texts, opts.max_length, opts.batch_size)
     temperature, strategy, threshold, report = _calibrate(logits, val, label_list, scheme, opts)

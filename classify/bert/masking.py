@@ -127,7 +127,7 @@ class WholeWordMasker:
                 continue
             chosen.extend(groups[index])
         if not chosen:  # every word is longer than the budget: mask the shortest one
-            chosen = list(min(groups, key=len))
+            chosen = list(groups[min(range(len(groups)), key=lambda i: len(groups[i]))])
         return chosen
 
     def _replacement(self, token_id: int, rng: random.Random) -> int:

@@ -205,9 +205,11 @@ class BertClassifier:
         top, label, department = self._describe(code)
         runners = [int(i) for i in np.argsort(-row, kind="stable") if i != best]
         alternatives = [
-            Alternative(code=self.labels[i], label=self._describe(self.labels[i])[1], score=float(row[i]))
+            Alternative(
+                code=self.labels[i], label=self._describe(self.labels[i])[1], score=float(row[i])
+            )
             for i in runners[:MAX_ALTERNATIVES]
-        ]  # fmt: skip
+        ]
         confidence = float(row[best])
         return Prediction(
             top=top,

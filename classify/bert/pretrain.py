@@ -23,7 +23,8 @@ import torch
 from transformers import BertConfig, BertForMaskedLM
 
 from classify.bert.corpus import make_chunks
-from classify.bert.masking import IGNORE_INDEX, MaskedBatch, WholeWordMasker
+from classify.bert.masking import WholeWordMasker
+from classify.bert.mlm import evaluate_mlm, length_batches, mlm_forward, split_chunks
 from classify.bert.training import (
     LinearSchedule,
     atomic_torch_save,
@@ -144,92 +145,6 @@ def build_config(vocab_size: int, options: PretrainOptions) -> BertConfig:
     )
 
 
-def split_chunks(chunks: Sequence[str], fraction: float, seed: int) -> tuple[list[str], list[str]]:
-    """Seeded split into (train, held-out); at least one held-out chunk."""
-    order = list(range(len(chunks)))
-    random.Random(seed).shuffle(order)
-    n_held = max(1, round(len(chunks) * fraction))
-    held = sorted(order[:n_held])
-    train = sorted(order[n_held:])
-    return [chunks[i] for i in train], [chunks[i] for i in held]
-
-
-def length_batches(
-    lengths: Sequence[int], batch_tokens: int, rng: random.Random | None
-) -> list[list[int]]:
-    """Index batches of similar length, each within ``batch_tokens`` padded tokens.
-
-    With ``rng`` the order is shuffled (sorted within windows of ~50 batches, batches shuffled);
-    without it, batches follow sorted length (for evaluation).
-    """
-    order = list(range(len(lengths)))
-    if rng is not None:
-        rng.shuffle(order)
-    window = max(1, 50 * batch_tokens // 64)
-    batches: list[list[int]] = []
-    for start in range(0, len(order), window):
-        part = sorted(order[start : start + window], key=lambda i: lengths[i])
-        current: list[int] = []
-        for index in part:
-            # Sorted by length: the new row is the longest of the batch.
-            if current and (lengths[index] + 2) * (len(current) + 1) > batch_tokens:
-                batches.append(current)
-                current = []
-            current.append(index)
-        if current:
-            batches.append(current)
-    if rng is not None:
-        rng.shuffle(batches)
-    return batches
-
-
-def mlm_forward(model: BertForMaskedLM, batch: MaskedBatch) -> tuple[torch.Tensor, int, int]:
-    """Loss over masked tokens, and (correct, masked) counts.
-
-    The vocabulary projection runs only on masked positions, which saves most of its cost.
-    """
-    hidden = model.bert(
-        input_ids=batch.input_ids, attention_mask=batch.attention_mask
-    ).last_hidden_state
-    selected = batch.labels != IGNORE_INDEX
-    targets = batch.labels[selected]
-    logits = model.cls(hidden[selected])
-    loss = torch.nn.functional.cross_entropy(logits, targets)
-    correct = int((logits.argmax(dim=-1) == targets).sum())
-    return loss, correct, int(targets.numel())
-
-
-@torch.no_grad()
-def evaluate_mlm(
-    model: BertForMaskedLM,
-    masker: WholeWordMasker,
-    chunks: Sequence[str],
-    batch_tokens: int,
-    seed: int = 1234,
-) -> dict[str, float]:
-    """Masked-token loss and accuracy on ``chunks`` with a fixed masking seed."""
-    was_training = model.training
-    model.eval()
-    rng = random.Random(seed)
-    total_loss = 0.0
-    correct = masked = 0
-    for indices in length_batches([len(c) for c in chunks], batch_tokens, None):
-        batch = masker([chunks[i] for i in indices], rng)
-        if batch.n_masked == 0:
-            continue
-        loss, n_correct, n_masked = mlm_forward(model, batch)
-        total_loss += float(loss) * n_masked
-        correct += n_correct
-        masked += n_masked
-    model.train(was_training)
-    return {
-        "loss": round(total_loss / max(masked, 1), 4),
-        "mlm_accuracy": round(correct / max(masked, 1), 4),
-        "masked_tokens": masked,
-        "chunks": len(chunks),
-    }
-
-
 def _chunks_sha256(chunks: Sequence[str]) -> str:
     digest = hashlib.sha256()
     for chunk in chunks:
@@ -238,7 +153,8 @@ def _chunks_sha256(chunks: Sequence[str]) -> str:
 
 
 def _optimizer(model: torch.nn.Module, options: PretrainOptions) -> torch.optim.AdamW:
-    decay, no_decay = [], []
+    decay: list[torch.nn.Parameter] = []
+    no_decay: list[torch.nn.Parameter] = []
     for name, param in model.named_parameters():
         (no_decay if param.ndim < 2 or "LayerNorm" in name else decay).append(param)
     groups = [
@@ -357,10 +273,11 @@ class _Run:
             # Wall time since the last step, so evaluation and checkpoints count too.
             seconds, tick = time.monotonic() - tick, time.monotonic()
             self.schedule.advance(seconds)
-            for key, value in (("loss", loss.item() * masked), ("correct", correct),
-                               ("masked", masked), ("s", seconds),
-                               ("tokens", int(batch.attention_mask.sum()))):  # fmt: skip
-                window[key] += value
+            window["loss"] += loss.item() * masked
+            window["correct"] += correct
+            window["masked"] += masked
+            window["tokens"] += int(batch.attention_mask.sum())
+            window["s"] += seconds
             step = self.schedule.step
             if step % opts.log_every == 0 or self.schedule.done:
                 self._log(window, lr)
@@ -452,8 +369,11 @@ def pretrain(
         run.load_checkpoint()
     logger.info(
         "pretraining %d parameters on %d chunks (%d held out), vocabulary %d",
-        count_parameters(run.model), len(run.train_chunks), len(run.heldout), len(run.tokenizer),
-    )  # fmt: skip
+        count_parameters(run.model),
+        len(run.train_chunks),
+        len(run.heldout),
+        len(run.tokenizer),
+    )
     run.train()
     heldout = run.evaluate(None)
     _append_log(run_dir, {"step": run.schedule.step, "final": True, **heldout})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
@@ -88,10 +89,8 @@ class LinearSchedule:
 def set_threads(threads: int) -> None:
     """Limit torch's CPU threads (intra-op and, before first use, inter-op)."""
     torch.set_num_threads(max(1, threads))
-    try:
+    with contextlib.suppress(RuntimeError):  # already set once in this process
         torch.set_num_interop_threads(1)
-    except RuntimeError:  # already set once in this process
-        pass
 
 
 def seed_everything(seed: int) -> None:

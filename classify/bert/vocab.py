@@ -130,7 +130,7 @@ def load_tokenizer(vocab_path: Path | str) -> Any:
     """
     import inspect
 
-    from transformers import BertTokenizerFast
+    from transformers import BertTokenizerFast  # type: ignore[attr-defined]
 
     tokens = read_vocab(vocab_path)
     params = inspect.signature(BertTokenizerFast.__init__).parameters

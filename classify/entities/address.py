@@ -10,8 +10,18 @@ as said only when a house number follows it (幸福路12号). A compound (小区
 
 Choices worth knowing:
 
-* The string form keeps only what the caller said; a district inferred from the road is put in
-  ``Address.inferred_district`` only, because road-to-district mappings are approximate.
+* When no district was heard but the gazetteer maps the road to exactly one district, that
+  district is written in the string form too (``Address.inferred_district`` says it was
+  inferred). Callers of the hotline name the district almost always, so a missing district
+  usually means Whisper garbled it beyond recognition (小区区红旗大街); the road's district is
+  then the best reading. Roads on a district boundary list several districts and infer none.
+* Right before a road, where a district is expected, a three-character district name is
+  matched more loosely (长安期 -> 长安区: the suffix may sound near too).
+* Building numbers and compound suffixes may be misheard (遗号楼, 三号龙, 翠竹元, 和平家延,
+  五十行): see :mod:`classify.entities.address_sounds`. Compound names themselves are free
+  text and kept as written.
+* An address that only repeats parts of a more complete one in the same text (塔南路 before
+  裕华区塔南路199号...) is dropped, so the first address is the fullest one said first.
 * A bare door number after 单元 or 号楼 gets 室 (2单元502 -> ``2单元502室``).
 * Two roads joined by 和/与/跟 and followed by 交叉口/路口 form one intersection,
   written ``中山东路与体育大街交叉口``.
@@ -24,6 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
 from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
 from classify.gazetteer import Gazetteer, PlaceMatch, load_gazetteer
 
@@ -31,6 +42,11 @@ _HAN = "\u4e00-\u9fff"
 # Characters that cannot be part of a compound or unknown road name (the words around them).
 _STOP_CHARS = (
     "号的了在是有和与跟就都也还很我你他她们这那个哪里边面近口旁对附前后住家说到去从往向址于吗呢啊吧"
+)
+# Right after a house number or road a compound name is expected, so only particles and
+# pronouns end it there (和平家园, 向阳小区 and 前进小区 are names).
+_SLOT_STOP_CHARS = (
+    "号的了着过在是就都也还很我你他她们这那个哪吗呢啊吧说到去从往于被把让给将对跟与及或"
 )
 _COMPOUND_SUFFIX = "小区|花园|家园|公寓|家属院|宿舍|大厦|社区|新村|嘉园|名苑|公馆|广场|苑|村"
 _STANDALONE_SUFFIX = "小区|花园|家园|公寓|家属院|大厦|社区|新村|嘉园|名苑"
@@ -48,8 +64,8 @@ _PLACE_CUE_RE = re.compile(
     r"(?:[在住是到于址：:]|街道|社区|[区县市省镇乡]|(?:旁边|对面|附近|隔壁|后面|前面|边上)的?)$"
 )
 _FILLER_RE = re.compile(r"[\s，,、]{0,2}的?")
-_NUMBER_RE = re.compile(rf"({NUMBER_PATTERN})\s*号(院)?(?![楼线码])")
-_COMPOUND_RE = re.compile(rf"([{_HAN}]{{2,8}}?)({_COMPOUND_SUFFIX})")
+# What may stand between a district and the road after it.
+_DISTRICT_GAP_RE = re.compile(r"[\s，,、]{0,2}$")
 _STANDALONE_RE = re.compile(rf"([{_HAN}]{{2,6}})({_STANDALONE_SUFFIX})")
 _BUILDING_PART_RE = re.compile(rf"({NUMBER_PATTERN})\s*(号楼|栋|幢|座|单元|层|楼|室|号|户)?")
 _PART_RANK = {
@@ -80,8 +96,9 @@ class Address:
         number: House number on the road (128号).
         compound: Residential compound or building complex (阳光小区, 128号院 -> 院).
         building: Building, unit, floor and room (3号楼2单元502室).
-        inferred_district: District implied by the road when none was said and the gazetteer
-            maps the road to exactly one district; not part of ``text``.
+        inferred_district: District implied by the road when none was heard and the gazetteer
+            maps the road to exactly one district; written in ``text`` in place of the
+            missing ``district``.
         start: Index in the source text where the address begins.
         end: Index one past where it ends.
     """
@@ -98,7 +115,13 @@ class Address:
     @property
     def text(self) -> str:
         """Canonical string form: the parts joined in order."""
-        return self.district + self.road + self.number + self.compound + self.building
+        district = self.district or self.inferred_district
+        return district + self.road + self.number + self.compound + self.building
+
+    def parts(self) -> tuple[str, str, str, str, str]:
+        """District (said or inferred), road, number, compound and building."""
+        district = self.district or self.inferred_district
+        return district, self.road, self.number, self.compound, self.building
 
 
 @dataclass(frozen=True)
@@ -122,6 +145,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         Addresses that name at least a district, road, landmark or compound.
     """
     gaz = gazetteer or load_gazetteer()
+    text = respell_buildings(text)
     anchors = _find_anchors(text, gaz.find(text))
     starts = {a.start: a for a in anchors}
     addresses: list[Address] = []
@@ -131,20 +155,50 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             continue
         address = _read_address(text, anchor, starts)
         if address.road and not address.district:
+            _district_before(text, address, cursor, gaz)
+        if address.road and not address.district:
             address.inferred_district = gaz.district_of(address.road) or ""
         addresses.append(address)
         cursor = address.end
     return addresses
 
 
+def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) -> None:
+    """Read a misheard district right before the road (长安期盘顾南大街), if there is one."""
+    gap = _DISTRICT_GAP_RE.search(text, floor, address.start)
+    end = gap.start() if gap else address.start
+    for length in (3, 4):
+        start = end - length
+        if start < floor:
+            break
+        place = gaz.closest(text[start:end], "district", max_cost=1.0)
+        if place is not None:
+            address.district = place.name
+            address.start = start
+            return
+
+
 def extract_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[str]:
     """Canonical address strings said in ``text``, deduplicated, in order.
+
+    An address whose parts all recur in a more complete address of the same text is left
+    out (塔南路 ... 裕华区塔南路199号 gives only the second).
 
     Examples:
         >>> extract_addresses("我家在常安区钟山东路一百二十八号阳光小区三号楼二单元")
         ['长安区中山东路128号阳光小区3号楼2单元']
     """
-    return list(dict.fromkeys(a.text for a in parse_addresses(text, gazetteer)))
+    addresses = parse_addresses(text, gazetteer)
+    kept = [a for a in addresses if not any(_subsumed(a, b) for b in addresses)]
+    return list(dict.fromkeys(a.text for a in kept))
+
+
+def _subsumed(a: Address, b: Address) -> bool:
+    """True when every part ``a`` has is the same in ``b`` and ``b`` has more parts."""
+    pa, pb = a.parts(), b.parts()
+    return all(not x or x == y for x, y in zip(pa, pb, strict=True)) and sum(map(bool, pb)) > sum(
+        map(bool, pa)
+    )
 
 
 def _find_anchors(text: str, places: list[PlaceMatch]) -> list[_Anchor]:
@@ -232,16 +286,16 @@ def _next_part(
         junction = _read_junction(text, pos, starts, address.road)
         if junction is not None:
             return junction
-    if stage < _ORDER.index("number"):
-        m = _NUMBER_RE.match(text, pos)
-        if m and address.road:
-            if m.group(2):
+    if stage < _ORDER.index("number") and address.road:
+        number = house_number_at(text, pos, _STOP_CHARS)
+        if number is not None:
+            if number[1]:
                 address.compound = "院"
-            return "number", number_to_arabic(m.group(1)) + "号", m.end()
+            return "number", number[0], number[2]
     if stage < _ORDER.index("compound"):
-        m = _COMPOUND_RE.match(text, pos)
-        if m and not any(c in _STOP_CHARS for c in m.group(1)):
-            return "compound", m.group(0), m.end()
+        compound = compound_at(text, pos, _SLOT_STOP_CHARS)
+        if compound is not None:
+            return "compound", compound[0], compound[1]
     if stage < _ORDER.index("building"):
         return _read_building(text, pos)
     return None

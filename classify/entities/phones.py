@@ -11,28 +11,51 @@ split over spaces, commas or hyphens the way Whisper writes pauses:
 
 Numbers that belong to an ID card, a bank or utility account, money, dates, house numbers or
 lengths are not returned: ID numbers are removed first, and a number followed by a unit
-(号, 元, 年, 楼, 米, ...) or preceded by 卡号/户号/账号/身份证 is skipped.
+(号, 元, 年, 楼, 米, ...) or preceded by 卡号/户号/账号/身份证 is skipped. The hotline's own
+number (12345, 幺二三四五) is never part of a phone number.
+
+Whisper base on telephone audio mishears digits (see :mod:`classify.entities.spoken_digits`):
+
+* a digit written as a homophone (要33 for 幺三三, 312去 for 三一二七) is read as the digit it
+  sounds like when it stands among digits; at the edge of a group it is read only when the
+  number needs it (电话是139... keeps 是 out). A number with such digits must follow a word
+  like 电话 closely or be read in three groups, since Chinese text is full of characters
+  that sound like digits (于1993年 is no phone number);
+* one spurious extra digit (1135,9246,0317 for 135 9246 0317; 03111 for 0311) is repaired
+  when a single deletion gives a valid number and the choice is clear. When several
+  deletions give different numbers, the one that restores the usual grouping (3-4-4 for a
+  mobile, 4-4-4 or 4-3-4 for a landline) is taken; if that still leaves several, a digit
+  said twice in a row is the one to drop (the commonest Whisper error: 03111, 86011);
+  failing that, an extra digit at the end of the last group or the start of the first is
+  dropped (72645 for 7264: Whisper adds digits at the ends of a group more often than in
+  the middle). Otherwise nothing is returned rather than a guess;
+* a missing digit (10 digits for a mobile, 11 for a landline with area code) is restored
+  only when the grouping shows which group is short and that group holds a 1 to say twice:
+  幺幺 is the pair Whisper most often merges (186,031,2468 for 186 0311 2468). Any other
+  missing digit could be anything, so nothing is returned.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from classify.entities.idcard import find_id_numbers
-from classify.entities.numerals import (
-    DigitRun,
-    chain_runs,
-    find_digit_runs,
-    without_word_digit,
-)
+from classify.entities.spoken_digits import Group, chain_groups, find_groups
 
 _MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE_RE = re.compile(r"0(?:10|2\d)\d{8}|0[3-9]\d{2}[2-9]\d{6,7}")
 _LOCAL_RE = re.compile(r"[2-9]\d{6,7}")
+_HOTLINE = "12345"
 _MAX_DIGITS = 13
 _MAX_GROUPS = 12
+# Soft digits kept in one number: at most this many, and no more than its real digits.
+_MAX_SOFT = 5
 # A phone cue must end at most this many characters before the number.
 _CUE_WINDOW = 8
+# A number read with soft digits needs a cue this close, or three groups (138，1234，5678).
+_SOFT_CUE_WINDOW = 12
+_SOFT_MIN_GROUPS = 3
 _PHONE_CUE_RE = re.compile(r"(电话|手机|座机|固话|号码|联系方式|联系我|打|拨|致电)")
 _NOT_PHONE_CUE_RE = re.compile(r"(身份证|证件|卡号|账号|帐号|户号|编号|单号|订单|车牌|发票|密码)")
 # A unit or decimal part right after the digits means a quantity, date or house number.
@@ -40,11 +63,39 @@ _UNIT_AFTER_RE = re.compile(
     r"\s?(号|元|块|年|月|日|米|平|岁|路|栋|单元|室|层|楼|万|千|百|分|斤|公里|个|次|天|克|度|%|人|位|台|辆|期|届)"
     r"|\.\d"  # a decimal: 18112525462.26 is a figure in a table
 )
-# Dates written with separators (2019-6-12, 2019/06/12, 2019.6.12) are not local numbers.
-_DATE_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}[-/.－—年]\d{1,2}[-/.－—月]\d{1,2}(?!\d)")
+# Dates written with separators (2019-6-12, 2019/06/12, 2019.6.12) are not local numbers,
+# nor are years (1991年至1999年).
+_DATE_RE = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}[-/.－—年]\d{1,2}[-/.－—月]\d{1,2}(?!\d)|(?<!\d)(?:19|20)\d{2}年"
+)
 # A long chain of groups is a card or account number unless it splits cleanly into phones.
 _LONG_CHAIN_DIGITS = 15
 _LONG_CHAIN_LEFTOVER = 4
+# Usual groupings when a number is read out, by kind.
+_MOBILE_GROUPS = ((3, 4, 4),)
+_LANDLINE_GROUPS = ((4, 4, 4), (4, 3, 4), (4, 8), (4, 7))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One way of reading a window of groups: which edge characters are left out."""
+
+    digits: str
+    groups: tuple[int, ...]
+    start: int
+    end: int
+    soft: int
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A phone number read from groups ``first``..``last`` of a chain."""
+
+    phone: str
+    last: int
+    repaired: bool
+    soft: int
+    digits: int
 
 
 def extract_phones(text: str) -> list[str]:
@@ -59,45 +110,106 @@ def extract_phones(text: str) -> list[str]:
     Examples:
         >>> extract_phones("我电话是幺三八 1234，五六七八")
         ['13812345678']
+        >>> extract_phones("电话要七八、零三二一、五五六六")
+        ['17803215566']
     """
     skip_spans = [(m.start, m.end) for m in find_id_numbers(text)]
     skip_spans += [m.span() for m in _DATE_RE.finditer(text)]
-    runs = [r for r in find_digit_runs(text) if not any(s <= r.start < e for s, e in skip_spans)]
+    groups = [g for g in find_groups(text, skip_spans) if not _is_hotline(g)]
     phones: list[str] = []
-    for chain in chain_runs(text, runs):
-        found = _phones_in_chain(text, chain)
-        if not found:
-            shorter = without_word_digit(text, chain)
-            found = _phones_in_chain(text, shorter) if shorter else []
-        phones.extend(found)
+    for chain in chain_groups(text, groups):
+        phones.extend(_phones_in_chain(text, chain))
     return list(dict.fromkeys(phones))
 
 
-def _phones_in_chain(text: str, chain: list[DigitRun]) -> list[str]:
-    """Split one chain of digit runs into phone numbers, longest first at each run."""
+def _is_hotline(group: Group) -> bool:
+    """True for the hotline's own number, possibly with a soft digit around it (市12345)."""
+    digits = group.digits
+    for head in range(group.loose_head + 1):
+        for tail in range(group.loose_tail + 1):
+            if digits[head : len(digits) - tail] == _HOTLINE:
+                return True
+    return False
+
+
+def _phones_in_chain(text: str, chain: list[Group]) -> list[str]:
+    """Split one chain of groups into phone numbers, longest first at each group."""
     found: list[str] = []
     used = 0
     i = 0
     while i < len(chain):
-        best: tuple[int, str] | None = None
-        digits = ""
-        for j in range(i, min(len(chain), i + _MAX_GROUPS)):
-            digits += chain[j].digits
-            if len(digits) > _MAX_DIGITS:
-                break
-            phone = _as_phone(text, digits, chain[i].start, chain[j].end)
-            if phone:
-                best = (j, phone)
+        best = _best_from(text, chain, i)
         if best is None:
             i += 1
             continue
-        found.append(best[1])
-        used += sum(len(r.digits) for r in chain[i : best[0] + 1])
-        i = best[0] + 1
-    total = sum(len(r.digits) for r in chain)
+        found.append(best.phone)
+        used += best.digits
+        i = best.last + 1
+    total = sum(len(g.digits) for g in chain)
     if total >= _LONG_CHAIN_DIGITS and total - used >= _LONG_CHAIN_LEFTOVER:
         return []
     return found
+
+
+def _best_from(text: str, chain: list[Group], i: int) -> _Found | None:
+    """The best phone number starting at group ``i``: read as said before repaired, then
+    spanning more groups, then with fewer soft digits."""
+    options: list[_Found] = []
+    digits = 0
+    for j in range(i, min(len(chain), i + _MAX_GROUPS)):
+        digits += len(chain[j].digits)
+        if digits - chain[i].loose_head - chain[j].loose_tail > _MAX_DIGITS:
+            break
+        for reading in _readings(chain, i, j):
+            if (
+                reading.soft
+                and j - i + 1 < _SOFT_MIN_GROUPS
+                and not _has_cue(text, reading.start, _SOFT_CUE_WINDOW)
+            ):
+                continue
+            phone = _as_phone(text, reading.digits, reading.start, reading.end)
+            repaired = False
+            if phone is None and (j > i or _has_cue(text, reading.start)):
+                phone = _repair(text, reading)
+                repaired = phone is not None
+            if phone is not None and len(phone) <= 8 and (reading.soft or j - i < len(chain) - 1):
+                # A local number is weak evidence: real digits only, and a whole chain
+                # (3210,775 after 139 is the rest of a mobile number, not a local one).
+                phone = None
+            if phone is not None:
+                options.append(_Found(phone, j, repaired, reading.soft, len(reading.digits)))
+    if not options:
+        return None
+    return min(options, key=lambda f: (f.repaired, -f.last, f.soft))
+
+
+def _readings(chain: list[Group], i: int, j: int) -> list[_Reading]:
+    """Every way of reading groups ``i``..``j``, leaving out loose characters at the edges."""
+    first, last = chain[i], chain[j]
+    readings: list[_Reading] = []
+    for head in range(first.loose_head + 1):
+        for tail in range(last.loose_tail + 1):
+            parts = [(g.digits, g.soft) for g in chain[i : j + 1]]
+            digits, soft = parts[0]
+            parts[0] = (digits[head:], soft[head:])
+            digits, soft = parts[-1]
+            parts[-1] = (digits[: len(digits) - tail], soft[: len(soft) - tail])
+            if any(not d for d, _ in parts):
+                continue
+            n_soft = sum(sum(flags) for _, flags in parts)
+            n_hard = sum(len(flags) - sum(flags) for _, flags in parts)
+            if n_soft > min(_MAX_SOFT, n_hard):
+                continue
+            readings.append(
+                _Reading(
+                    digits="".join(d for d, _ in parts),
+                    groups=tuple(len(d) for d, _ in parts),
+                    start=first.start + head,
+                    end=last.end - tail,
+                    soft=n_soft,
+                )
+            )
+    return readings
 
 
 def _as_phone(text: str, digits: str, start: int, end: int) -> str | None:
@@ -115,6 +227,91 @@ def _as_phone(text: str, digits: str, start: int, end: int) -> str | None:
     if _LOCAL_RE.fullmatch(digits) and cue >= 0:
         return digits
     return None
+
+
+def _has_cue(text: str, start: int, window: int = _CUE_WINDOW) -> bool:
+    """True when a word saying that a phone number follows ends just before ``start``."""
+    return _last_end(_PHONE_CUE_RE, text[max(0, start - window) : start]) >= 0
+
+
+def _repair(text: str, reading: _Reading) -> str | None:
+    """The number ``reading`` gives with one digit too many or too few, when the choice is
+    clear (see the module docstring for the order of preference)."""
+    digits = reading.digits
+    valid: dict[int, str] = {}
+    if len(digits) in (12, 13):
+        for k in range(len(digits)):
+            valid[k] = digits[:k] + digits[k + 1 :]
+    elif len(digits) in (10, 11) and len(reading.groups) > 1:
+        for k in range(len(digits)):
+            valid[k] = digits[:k] + digits[k] + digits[k:]
+    valid = {
+        k: n
+        for k, n in valid.items()
+        if (_MOBILE_RE.fullmatch(n) or _LANDLINE_RE.fullmatch(n))
+        and _as_phone(text, n, reading.start, reading.end) is not None
+    }
+    grown = len(digits) < 12
+    valid = _by_grouping(valid, reading, grown) or ({} if grown else valid)
+    if len(set(valid.values())) == 1:
+        return next(iter(valid.values()))
+    rules = (_doubled_one,) if grown else (_doubled, _at_group_ends)
+    for rule in rules:
+        results = set(rule(valid, reading).values())
+        if len(results) == 1:
+            return results.pop()
+    return None
+
+
+def _group_of(position: int, groups: tuple[int, ...]) -> tuple[int, int]:
+    """Index of the group holding digit ``position``, and that group's first digit."""
+    first = 0
+    for index, size in enumerate(groups):
+        if position < first + size:
+            return index, first
+        first += size
+    return len(groups) - 1, first - groups[-1]
+
+
+def _by_grouping(valid: dict[int, str], reading: _Reading, grown: bool) -> dict[int, str]:
+    """Repairs after which the groups read as a mobile or landline usually is."""
+    kept = {}
+    for k, number in valid.items():
+        index, _ = _group_of(k, reading.groups)
+        groups = list(reading.groups)
+        groups[index] += 1 if grown else -1
+        usual = _MOBILE_GROUPS if number.startswith("1") else _LANDLINE_GROUPS
+        if tuple(g for g in groups if g) in usual:
+            kept[k] = number
+    return kept
+
+
+def _doubled(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
+    """Deletions of a digit said twice in a row within one group (03111 -> 0311)."""
+    digits = reading.digits
+    kept = {}
+    for k, number in valid.items():
+        group = _group_of(k, reading.groups)[0]
+        for other in (k - 1, k + 1):
+            same_group = 0 <= other < len(digits) and _group_of(other, reading.groups)[0] == group
+            if same_group and digits[other] == digits[k]:
+                kept[k] = number
+    return kept
+
+
+def _doubled_one(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
+    """Repairs that say a 1 twice: 幺幺 is the pair Whisper most often merges (031 for 0311)."""
+    return {k: n for k, n in valid.items() if reading.digits[k] == "1"}
+
+
+def _at_group_ends(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
+    """Deletion of the last digit of the last group, else the first digit of the first."""
+    last = len(reading.digits) - 1
+    if last in valid and reading.groups[-1] > 1:
+        return {last: valid[last]}
+    if 0 in valid and reading.groups[0] > 1:
+        return {0: valid[0]}
+    return {}
 
 
 def _last_end(pattern: re.Pattern[str], text: str) -> int:

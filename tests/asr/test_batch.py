@@ -108,7 +108,7 @@ def test_incomplete_last_line_is_cut_off(tmp_path: Path) -> None:
     out = tmp_path / "result.jsonl"
     transcribe_folder(FakeTranscriber(), folder, out, progress=False)
     with out.open("ab") as handle:  # a crash in the middle of writing c.wav's line
-        handle.write('{"path": "c.wav", "sha256": "12'.encode())
+        handle.write(b'{"path": "c.wav", "sha256": "12')
     assert set(read_results(out)) == {"a.wav", "b.wav"}
     make_folder(folder, ["c.wav"])
     transcribe_folder(FakeTranscriber(), folder, out, progress=False)

@@ -66,3 +66,8 @@ def test_character_error_rate() -> None:
     )
     with pytest.raises(ValueError):
         character_error_rate("。", "好")
+
+
+def test_spoken_one_in_phone_numbers_scores_as_one() -> None:
+    assert normalize_for_scoring("幺三三，幺三幺幺，八八九九") == "一三三一三一一八八九九"
+    assert character_error_rate("电话幺五幺二七八三九零四六", "电话15127839046") == 0.0

@@ -69,8 +69,8 @@ def _log(run_dir: Path) -> list[dict]:
 
 
 def _train_losses(run_dir: Path) -> dict[int, float]:
-    return {r["step"]: r["loss"] for r in _log(run_dir) if "mlm_accuracy" in r and "loss" in r
-            and "final" not in r}  # fmt: skip
+    records = [r for r in _log(run_dir) if "mlm_accuracy" in r and "final" not in r]
+    return {r["step"]: r["loss"] for r in records}
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +78,8 @@ def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny pretrained model directory (2 layers, hidden 32), trained for 12 steps."""
     root = tmp_path_factory.mktemp("tiny_bert")
     texts, _ = read_training_tsv(SEED_TSV)
-    pretrain(texts[::4] + TEXTS, root / "run", root / "model",
-             PretrainOptions(**{**TINY, "max_steps": 12}))  # fmt: skip
+    options = PretrainOptions(**{**TINY, "max_steps": 12})
+    pretrain(texts[::4] + TEXTS, root / "run", root / "model", options)
     return root / "model"
 
 
@@ -103,13 +103,15 @@ def test_make_chunks_drops_duplicates() -> None:
 
 
 def test_read_corpus_dir_parses_each_format(tmp_path: Path) -> None:
-    (tmp_path / "reviews.csv").write_text('label,review\n1,"房间很大,很干净"\n0,太吵了\n',
-                                          encoding="utf-8")  # fmt: skip
+    reviews = 'label,review\n1,"房间很大,很干净"\n0,太吵了\n'
+    (tmp_path / "reviews.csv").write_text(reviews, encoding="utf-8")
     (tmp_path / "news.json").write_text(
         '{"label": "1", "sentence": "新闻标题一"}\n{"label": "2", "sentence": "新闻标题二"}\n',
         encoding="utf-8",
     )
-    (tmp_path / "labels.json").write_text('{"label": "1", "label_desc": "news"}\n', encoding="utf-8")
+    (tmp_path / "labels.json").write_text(
+        '{"label": "1", "label_desc": "news"}\n', encoding="utf-8"
+    )
     (tmp_path / "articles.txt").write_text("体育\t湖人赢了比赛\n留言内容\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("not corpus", encoding="utf-8")
     corpus = read_corpus_dir(tmp_path)
@@ -135,8 +137,8 @@ def test_vocab_order_counts_and_tokenizer(tmp_path: Path) -> None:
     assert "次" not in vocab  # seen once, below min_count
     assert {"a", "##a", "9", "##9"} <= set(vocab)
     tokenizer = load_tokenizer(write_vocab(vocab, tmp_path / "vocab.txt"))
-    assert tokenizer.tokenize("煤气IPhone次") == ["煤", "气", "i", "##p", "##h", "##o", "##n",
-                                                  "##e", "[UNK]"]  # fmt: skip
+    pieces = ["煤", "气", "i", "##p", "##h", "##o", "##n", "##e", "[UNK]"]
+    assert tokenizer.tokenize("煤气IPhone次") == pieces
 
 
 def test_vocab_too_small_is_rejected() -> None:
@@ -174,8 +176,8 @@ def test_whole_word_masking_masks_complete_words(tmp_path: Path) -> None:
 
 
 def test_pretrain_loss_decreases_and_model_is_saved(tmp_path: Path) -> None:
-    result = pretrain(TEXTS * 4, tmp_path / "run", tmp_path / "model",
-                      PretrainOptions(**{**TINY, "max_steps": 40}))  # fmt: skip
+    options = PretrainOptions(**{**TINY, "max_steps": 40})
+    result = pretrain(TEXTS * 4, tmp_path / "run", tmp_path / "model", options)
     losses = list(_train_losses(tmp_path / "run").values())
     assert len(losses) == 40
     assert np.mean(losses[-5:]) < np.mean(losses[:5]) - 0.5
@@ -219,8 +221,8 @@ def test_pretrain_resume_continues_where_it_stopped(
 
 def test_pretrain_resume_without_checkpoint_is_clear(tmp_path: Path) -> None:
     with pytest.raises(PretrainError, match="找不到检查点"):
-        pretrain(TEXTS, tmp_path / "run", tmp_path / "model",
-                 PretrainOptions(**{**TINY, "max_steps": 2}), resume=True)  # fmt: skip
+        options = PretrainOptions(**{**TINY, "max_steps": 2})
+        pretrain(TEXTS, tmp_path / "run", tmp_path / "model", options, resume=True)
 
 
 # -- fine-tuning -------------------------------------------------------------------------
@@ -256,7 +258,8 @@ def test_finetune_predicts_taxonomy_fields_and_round_trips(tiny_base: Path, tmp_
     clf.save(tmp_path / "clf")
     meta = json.loads((tmp_path / "clf" / "meta.json").read_text(encoding="utf-8"))
     assert meta["kind"] == "bert" and meta["label_scheme"] == "taxonomy"
-    assert 0 < meta["temperature"] and 0 <= meta["threshold"] <= 1
+    assert meta["temperature"] > 0
+    assert 0 <= meta["threshold"] <= 1
     loaded = BertClassifier.load(tmp_path / "clf")
     probe = [*texts[:5], "暖气不热", ""]
     for before, after in zip(clf.predict_many(probe), loaded.predict_many(probe), strict=True):
@@ -309,7 +312,9 @@ def test_load_other_kind_of_model_is_rejected(tmp_path: Path) -> None:
         ({"config.json": '{"model_type": "bert"}'}, "缺少分词器文件"),
     ],
 )
-def test_finetune_rejects_non_bert_base(tmp_path: Path, files: dict[str, str], message: str) -> None:
+def test_finetune_rejects_non_bert_base(
+    tmp_path: Path, files: dict[str, str], message: str
+) -> None:
     for name, content in files.items():
         (tmp_path / name).write_text(content, encoding="utf-8")
     texts, labels = _seed_subset(("safety.gas_leak", "environment.garbage"))

@@ -71,3 +71,61 @@ def test_not_phones(text: str) -> None:
 )
 def test_mask_phone(phone: str, masked: str) -> None:
     assert mask_phone(phone) == masked
+
+
+# Phone numbers as Whisper base writes them from 8 kHz calls: homophones of digits, pauses
+# written as commas, full stops or 、, one digit too many or too few.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # homophones of 幺 (要 腰 妖 邀 由), 七 (期 起 去) and 四 (是 时)
+        ("请问您的联系电话，要三八，六六二零，四幺七五", ["13866204175"]),
+        ("电话腰五腰二七八三九零四六", ["15127839046"]),
+        ("电话时要七八、零三二一、五五六六", ["17803215566"]),
+        ("我的电话是邀三九，零二四六，八八幺三", ["13902468813"]),
+        ("电话妖七七，二零幺九，五五三八", ["17720195538"]),
+        ("电话一八二，三六期一，七九二五", ["18236717925"]),
+        ("电话是186,312去，5509", ["18631275509"]),
+        ("电话幺三是，二二五零，九九八七", ["13422509987"]),
+        ("请问您的联系电话，由8833119076，我姓郑", ["18833119076"]),
+        ("连续电话，我信逢，电话要三五，要三要要，七九二六", ["13513117926"]),
+        ("电话要50,3011,7319", ["15030117319"]),
+        ("我姓林，电话是要三期，零三要一要，七四五二", ["13703117452"]),
+        # one digit too many: said twice (1135, 03111, 86011) or added at the end (72645)
+        ("电话1135,9246,0317", ["13592460317"]),
+        ("电话时139,3185,72645。好的", ["13931857264"]),
+        ("打家里座机吧，03111,8765,4321", ["031187654321"]),
+        ("大家里做鸡巴，0311,86011,2345。好的", ["031186012345"]),
+        ("电话是要三八，三要要请七零三四五。好的", ["13831177034"]),
+        # a 1 of 幺幺 lost in a short group
+        ("我姓韩，电话186,031,2468，好的韩先生", ["18603112468"]),
+        # pauses written as a full stop or a hyphen
+        ("我信请，电话是要三八。三要要请，七零三四五。", ["13831177034"]),
+        ("请问您的连续电话，156-3301-7246，我兴许", ["15633017246"]),
+        # the hotline's own number is said first in every call
+        ("您好，央二三四五，是民服务热线。电话幺五八，三二幺零，六四九七", ["15832106497"]),
+    ],
+)
+def test_phones_as_whisper_writes_them(text: str, expected: list[str]) -> None:
+    pytest.importorskip("pypinyin", reason="homophones of digits need pypinyin")
+    assert extract_phones(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您好，央二三四五，是民服务热线",
+        "你好，12345，市民服务热线，请问有什么可以帮您",
+        "市12345热线",
+        "我在1991年至1999年在单位工作",  # 年 and 至 are no digits
+        "望江二栋建于1993年，距今已26年房龄",
+        "电话139,3210,775",  # a digit lost, but not a 1 of 幺幺: any digit could be missing
+        "电话1731145209",  # ten digits in one group: nothing shows where one is missing
+        "电话138,23456,5678",  # an extra digit inside a group, none doubled: no guess
+        "他说要三八六六二零四幺七五",  # homophones without a phone cue or three groups
+        "电话是139,3210,775，再说一遍",
+    ],
+)
+def test_garbled_numbers_that_are_not_guessed(text: str) -> None:
+    pytest.importorskip("pypinyin", reason="homophones of digits need pypinyin")
+    assert extract_phones(text) == []

@@ -158,3 +158,51 @@ def test_read_errors_are_actionable(tmp_path: Path) -> None:
 def test_default_path_is_the_shipped_file() -> None:
     assert DEFAULT_GAZETTEER.is_file()
     assert load_gazetteer().city == "石家庄市"
+
+
+@pinyin_only
+@pytest.mark.parametrize(
+    ("said", "canonical", "near"),
+    [
+        ("小夕区", "桥西区", 1),  # xiao ~ qiao
+        ("消息区", "桥西区", 1),
+        ("艺华区", "裕华区", 1),  # yi ~ yu
+        ("轮程区", "栾城区", 1),  # lun ~ luan
+        ("坦南路", "塔南路", 1),  # tan ~ ta
+        ("怀中路", "槐中路", 0),
+        ("胜利北达加", "胜利北大街", 1),  # a near last character in a long name
+        ("中华北大建", "中华北大街", 1),
+        ("为民南大建", "维明南大街", 1),
+    ],
+)
+def test_near_homophones_match(said: str, canonical: str, near: int) -> None:
+    (match,) = load_gazetteer().find(f"我在{said}这边")
+    assert (match.said, match.place.name, match.typos, match.near) == (said, canonical, 0, near)
+
+
+@pinyin_only
+@pytest.mark.parametrize(
+    "text",
+    [
+        "成了全区",  # a particle is never a misheard character
+        "老城区",  # lao is not near gao
+        "进了市",  # three-character 市 and 县 names must sound right
+        "经向县",
+        "予以打击",  # two near characters and a near last one
+        "有一大家子",  # a near last character needs five or more characters
+        "金沙北路",  # two near characters in a four-character name
+        "都有人跳广场舞",  # landmarks take no wrong character
+        "建设的加快",
+    ],
+)
+def test_near_homophones_do_not_overreach(text: str) -> None:
+    assert load_gazetteer().find(text) == []
+
+
+@pinyin_only
+def test_closest_district_for_a_slot() -> None:
+    gaz = load_gazetteer()
+    assert gaz.closest("长安期", "district") == gaz.lookup("长安区")  # near last character
+    assert gaz.closest("消息区", "district") == gaz.lookup("桥西区")
+    assert gaz.closest("小区区", "district") is None  # 西 is a direction: never near
+    assert gaz.closest("在城区", "district") is None  # 藁城区 and 栾城区 tie

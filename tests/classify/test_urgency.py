@@ -126,3 +126,54 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
     assert len(texts) > 1000
     flagged = sum(detect_urgency(t).urgent for t in texts)
     assert flagged / len(texts) < 0.02
+
+
+# Calls as Whisper base writes them from 8 kHz audio: danger words as homophones, 了 as
+# 门/冷/林, and the agent's words mixed in on one-channel recordings.
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("我们楼道里媒气位特别大，相对人头晕，好像是谁家园去管道路弃林", "燃气泄漏"),
+        ("一股丑鸡蛋喂，好像是天然气漏门，我已经把阀门关了，可是喂完还是很大", "燃气泄漏"),
+        ("我一回家就闻到厨房里一股臭鸡蛋味", "燃气泄漏"),
+        ("我们楼下邻居家一直往外冒媒气味，敲门也没人开", "燃气泄漏"),
+        ("我们小区后面的垃圾堆找火冷，淹特别大，火苗串得老高", "火情"),
+        (
+            "我们小区门口人行道上，有割下水镜的紧盖没了，就是一个大黑窟笼。"
+            "乔西区新石北路216号，推远小区门口，就在宫交站旁边，"
+            "晚上路灯也不太亮，老人孩子来回走，标下去可就麻烦了。",
+            "设施隐患且有危险",
+        ),
+        ("有个雨水井的井盖被人偷了，就剩一个大洞，孩子们放学都从这儿走", "设施隐患且有危险"),
+        ("路边有个大坑，晚上黑乎乎的什么也看不见", "设施隐患且有危险"),
+        ("下水井的盖子碎了一半，孩子上学都打那过", "设施隐患且有危险"),
+        ("有两个人被困在电梯里，已经二十多分钟了", "人员被困"),
+    ],
+)
+def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
+    pytest.importorskip("pypinyin", reason="homophones need pypinyin")
+    result = detect_urgency(text)
+    assert any(r.startswith(label + "：") for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # hypotheses stay hypotheses when respelt
+        "电线就大拉在外面，楼道里对得满满的，消防通道都堵楼，万一找火可怎么办？",
+        "消防通道都被堵死门，要是找火了人都跑不出去，屋业也不管",
+        # routine calls as heard
+        "我家暖气不热，暖气骗摸着就是温乎的，屋里才十四度人，家里老人都动感冒门",
+        "我们小区的垃圾已经一个星期没营收了，天意热臭得不行",
+        "晚上10点以后就没有公交车轮，每天下班只能打车回家",
+        "听说得先办一地就一备案，不然不能报销",
+        "一出电梯就闻到一股香味",
+        "纸箱子捆在一起堆在楼道",
+        "燃气费太贵了，想问问怎么收的",
+        # a noisy cover is no open hole
+        "我们学校门口那个井盖响，一过车就跳，孩子们放学都从那儿过",
+        "小区井盖没了，一直没人修",
+    ],
+)
+def test_not_urgent_as_whisper_writes_it(text: str) -> None:
+    assert detect_urgency(text) == Urgency(urgent=False, reasons=[])

@@ -162,6 +162,12 @@ const MS = (() => {
     return out;
   }
 
+  /* "district · address", without repeating a district the address already names. */
+  function placeOf(t) {
+    if (t.address && t.district && t.address.includes(t.district)) return t.address;
+    return [t.district, t.address].filter(Boolean).join(" · ") || "—";
+  }
+
   function categoryLabel(code) {
     for (const top of data.categories) {
       for (const sub of top.subs) if (sub.code === code) return sub.label;
@@ -208,7 +214,8 @@ const MS = (() => {
   function renderHeader(me) {
     document.querySelectorAll(".nav-link").forEach((a) => {
       const roles = (a.dataset.roles || "").split(" ").filter(Boolean);
-      a.hidden = !me ? roles.length > 0 : !allowed(roles, me.role);
+      // Gated links stay hidden (CSS) until the role is known to be allowed.
+      a.classList.toggle("allowed", !!me && allowed(roles, me.role));
     });
     document.getElementById("userbox").hidden = !me;
     document.getElementById("login-link").hidden = !!me || document.body.dataset.page === "login";
@@ -277,7 +284,7 @@ const MS = (() => {
 
   return {
     data, token, user, saveLogin, clearLogin, api, ApiError, el, clear, fmtTime, fmtHours,
-    dueText, fmtClock, statusBadge, badges, categoryLabel, subcategory, fillCategories, flash,
+    dueText, fmtClock, statusBadge, badges, placeOf, categoryLabel, subcategory, fillCategories, flash,
     homeOf, start, download, isTyping, query,
   };
 })();

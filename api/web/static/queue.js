@@ -29,7 +29,6 @@ function keepFiltersInUrl(values) {
 }
 
 function ticketRow(t, index) {
-  const place = [t.district, t.address].filter(Boolean).join(" · ") || "—";
   const tr = MS.el("tr", {
     class: "queue-row" + (t.urgent ? " is-urgent" : "") + (t.overdue ? " is-overdue" : ""),
     tabindex: "-1",
@@ -38,10 +37,10 @@ function ticketRow(t, index) {
     ondblclick: () => open(index),
   },
   MS.el("td", {}, MS.el("a", { href: "/ui/tickets/" + encodeURIComponent(t.number), class: "mono" }, t.number)),
-  MS.el("td", { class: "badges" }, MS.badges(t), t.status !== "draft" ? MS.statusBadge(t.status) : null),
+  MS.el("td", {}, MS.el("div", { class: "badges" }, MS.badges(t), t.status !== "draft" ? MS.statusBadge(t.status) : null)),
   MS.el("td", {}, t.category_label || "未分类",
     t.suggested_confidence != null ? MS.el("span", { class: "muted small" }, " " + Math.round(t.suggested_confidence * 100) + "%") : null),
-  MS.el("td", { class: "clip" }, place),
+  MS.el("td", { class: "clip", title: MS.placeOf(t) }, MS.placeOf(t)),
   MS.el("td", { class: "muted small" }, MS.fmtTime(t.created_at)),
   MS.el("td", { class: t.overdue ? "due overdue" : "due" }, MS.dueText(t.due_at)));
   return tr;
@@ -112,8 +111,8 @@ async function followJob(job, status) {
   if (job.status === "failed") {
     status.append("识别失败：" + (job.error || "未知原因"));
   } else if (job.ticket_no) {
-    status.append("已生成草稿 ", MS.el("a", { href: "/ui/tickets/" + job.ticket_no, id: "upload-ticket-link" }, job.ticket_no));
     await load();
+    status.append("已生成草稿 ", MS.el("a", { href: "/ui/tickets/" + job.ticket_no, id: "upload-ticket-link" }, job.ticket_no));
   } else {
     status.append("录音中没有识别到说话内容，未生成工单。");
   }
@@ -138,6 +137,7 @@ async function upload(event) {
     status.textContent = "已上传，正在识别录音…";
     await followJob(job, status);
     document.getElementById("upload-form").reset();
+    document.getElementById("upload-file-name").textContent = "未选择文件";
   } catch (e) {
     MS.clear(status);
     status.append(e.message);
@@ -158,6 +158,10 @@ MS.start(async () => {
   document.getElementById("queue-filters").addEventListener("submit", (e) => { e.preventDefault(); load(); });
   document.getElementById("queue-refresh").addEventListener("click", load);
   document.getElementById("upload-form").addEventListener("submit", upload);
+  document.getElementById("upload-file").addEventListener("change", (e) => {
+    const file = e.target.files[0];
+    document.getElementById("upload-file-name").textContent = file ? file.name : "未选择文件";
+  });
   document.addEventListener("keydown", onKey);
   await load();
 });

@@ -1,0 +1,194 @@
+"""Address words as Whisper mishears them: 号楼, house numbers and compound suffixes.
+
+Place names are matched against the gazetteer elsewhere; this module deals with the small
+words around them, which Whisper base also gets wrong on telephone audio:
+
+* a building number read as one digit comes out as a homophone (遗号楼 for 一号楼, 寺号楼 for
+  四号楼), and 楼 itself as a near-homophone (三号龙);
+* 号 after a house number comes out as a near-homophone (五十行, 二百一十后);
+* the suffix of a compound name comes out as a homophone (翠竹元 for 翠竹园, 天山家元) or a
+  near-homophone with one character right (和平家延 for 和平家园).
+
+:func:`respell_buildings` rewrites the first two in a copy of the text of the same length;
+:func:`compound_at` and :func:`house_number_at` read the others where the address reader
+expects a compound or a house number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
+from classify.phonetic import (
+    char_sounds,
+    exact_sounds,
+    is_han,
+    main_sound,
+    near,
+    phrase_sounds,
+)
+
+# The Chinese digit a lone character stands for when it sounds exactly like one.
+_DIGIT_BY_SOUND = {
+    "lin": "零", "yi": "一", "yao": "一", "er": "二", "san": "三", "si": "四",
+    "wu": "五", "liu": "六", "qi": "七", "ba": "八", "jiu": "九",
+}  # fmt: skip
+_NUMERAL_CHARS = frozenset("0123456789０１２３４５６７８９零〇○一二两三四五六七八九十百千幺洞")
+# A lone character before 号楼, 栋 or 单元 (a building read as one digit).
+_LONE_BEFORE_UNIT_RE = re.compile(
+    r"(?<=[^\d０-９零〇○一二两三四五六七八九十百千幺洞])([\u4e00-\u9fff])(?=号楼|栋|单元)"
+)
+# What follows 号 in a building number, respelt to 楼 when it sounds near (三号龙).
+_AFTER_HAO_RE = re.compile(rf"{NUMBER_PATTERN}\s*号([\u4e00-\u9fff])")
+_NOT_LOU = frozenset("楼路院线码口")
+# Compound suffixes in the spelling written into work orders; sound-alikes map to these.
+_COMPOUND_SUFFIXES = (
+    "家属院", "小区", "花园", "家园", "公寓", "宿舍", "大厦", "社区", "新村", "嘉园",
+    "名苑", "公馆", "广场", "苑", "村", "园",
+)  # fmt: skip
+# One-character suffixes matched by sound too; 园 stands for every yuan (元, 苑, 原).
+_ONE_CHAR_BY_SOUND = {"园": "园"}
+_NOT_YUAN = frozenset("院愿")
+_ONE_CHAR_END_RE = re.compile(rf"$|[\s，,。、！？!?；;]|{NUMBER_PATTERN}\s*(?:号楼|栋|幢|座|单元)")
+_HOUSE_NUMBER_RE = re.compile(rf"({NUMBER_PATTERN})\s*([\u4e00-\u9fff])(院)?")
+_NOT_HOUSE_NUMBER_AFTER = frozenset("楼线码")
+# Numerals of a house number said as a quantity, by their exact reading (时 -> 十).
+_NUMERAL_BY_SOUND = {
+    "ling": "零", "yi": "一", "er": "二", "san": "三", "si": "四", "wu": "五", "liu": "六",
+    "qi": "七", "ba": "八", "jiu": "九", "shi": "十", "bai": "百", "qian": "千",
+}  # fmt: skip
+_CHINESE_NUMBER_RE = re.compile(r"[零〇○一二两三四五六七八九十百千幺洞]")
+
+
+def respell_buildings(text: str) -> str:
+    """``text`` with misheard building numbers respelt, same length: 遗号楼 -> 一号楼.
+
+    Only a lone character right before 号楼/栋/单元 that sounds exactly like a digit, and a
+    character after ``<number>号`` that sounds near 楼, are changed.
+    """
+    chars = list(text)
+    for m in _LONE_BEFORE_UNIT_RE.finditer(text):
+        ch = m.group(1)
+        if ch in _NUMERAL_CHARS:
+            continue
+        digit = next(
+            (_DIGIT_BY_SOUND[s] for s in sorted(char_sounds(ch)) if s in _DIGIT_BY_SOUND), None
+        )
+        if digit is not None and main_sound(ch) in _DIGIT_BY_SOUND:
+            chars[m.start(1)] = digit
+    for m in _AFTER_HAO_RE.finditer(text):
+        ch = m.group(1)
+        if ch not in _NOT_LOU and _sounds_like(ch, "楼"):
+            chars[m.start(1)] = "楼"
+    return "".join(chars)
+
+
+def _sounds_like(ch: str, want: str) -> bool:
+    """True when ``ch`` is ``want`` or one of its readings sounds the same as or near it.
+
+    Every reading counts here (行 may be hang), since the slot itself says what is meant.
+    """
+    if ch == want:
+        return True
+    usual = phrase_sounds(want)[0]
+    said = char_sounds(ch)
+    return bool(said & char_sounds(want)) or any(near(s, usual) for s in said)
+
+
+def house_number_at(text: str, pos: int, stop_chars: str) -> tuple[str, bool, int] | None:
+    """A house number at ``pos``: (``"128号"``, whether 院 follows, end), else None.
+
+    号 may be misheard as a near-homophone (五十行, 一百后), and one stray character may
+    stand between the road and the number (大建立102号), as long as it is not a word
+    boundary or a numeral.
+    """
+    starts = [pos]
+    if (
+        pos < len(text)
+        and is_han(text[pos])
+        and text[pos] not in stop_chars + "".join(_NUMERAL_CHARS)
+    ):
+        starts.append(pos + 1)
+    for start in starts:
+        m = _HOUSE_NUMBER_RE.match(_respell_numerals(text, start), start)
+        if m is None or not _sounds_like(m.group(2), "号") or m.group(2) in "楼路":
+            continue
+        after = text[m.end(2) : m.end(2) + 1]
+        if after in _NOT_HOUSE_NUMBER_AFTER:
+            continue
+        return number_to_arabic(m.group(1)) + "号", bool(m.group(3)), m.end()
+    return None
+
+
+def _respell_numerals(text: str, start: int) -> str:
+    """``text`` with homophones of numerals after a Chinese numeral at ``start`` respelt.
+
+    二百一时后 -> 二百一十后: a character that reads exactly like a numeral continues a number
+    already begun in Chinese numerals. Same length as ``text``.
+    """
+    if not _CHINESE_NUMBER_RE.match(text, start):
+        return text
+    end = start
+    chars = list(text)
+    while end < len(text):
+        ch = text[end]
+        if not _CHINESE_NUMBER_RE.match(ch):
+            numeral = next(
+                (_NUMERAL_BY_SOUND[r] for r in sorted(exact_sounds(ch)) if r in _NUMERAL_BY_SOUND),
+                None,
+            )
+            if numeral is None:
+                break
+            chars[end] = numeral
+        end += 1
+    return "".join(chars)
+
+
+def compound_at(text: str, pos: int, stop_chars: str) -> tuple[str, int] | None:
+    """A compound name at ``pos`` with its suffix respelt: (``"和平家园"``, end), else None.
+
+    The name is the shortest run of two to eight Chinese characters, without any of
+    ``stop_chars``, that ends in a compound suffix, written or misheard.
+    """
+    for end in range(pos + 3, min(len(text), pos + 11) + 1):
+        for by_sound in (False, True):
+            suffix = _suffix_ending_at(text, pos, end, stop_chars, by_sound)
+            if suffix is not None:
+                return text[pos : end - len(suffix)] + suffix, end
+    return None
+
+
+def _suffix_ending_at(text: str, pos: int, end: int, stop_chars: str, by_sound: bool) -> str | None:
+    """The compound suffix that ``text[pos:end]`` ends in, as written or by sound."""
+    for suffix in _COMPOUND_SUFFIXES:
+        name = text[pos : end - len(suffix)]
+        if not 2 <= len(name) <= 8 or any(not is_han(c) or c in stop_chars for c in name):
+            continue
+        said = text[end - len(suffix) : end]
+        if not (_suffix_sounds_like(said, suffix) if by_sound else said == suffix):
+            continue
+        # 园 ends many words (园林, 住院 misheard): only at a pause or before a building.
+        one_char_guess = len(suffix) == 1 and (by_sound or suffix == "园")
+        if one_char_guess and not _ONE_CHAR_END_RE.match(text, end):
+            continue
+        return suffix
+    return None
+
+
+def _suffix_sounds_like(said: str, suffix: str) -> bool:
+    """A misheard compound suffix: every character the same sound, or one near and one right."""
+    if len(suffix) == 1:
+        # 院 sounds like 园 but ends words of its own (住院, 医院, 法院).
+        return (
+            suffix in _ONE_CHAR_BY_SOUND
+            and said not in _NOT_YUAN
+            and bool(char_sounds(said) & char_sounds(suffix))
+        )
+    pairs = list(zip(said, suffix, strict=True))
+    same = sum(1 for a, b in pairs if a == b or char_sounds(a) & char_sounds(b))
+    spelt = sum(1 for a, b in pairs if a == b)
+    if same == len(suffix):
+        return True
+    usual = phrase_sounds(suffix)
+    close = sum(1 for a, u in zip(said, usual, strict=True) if near(main_sound(a), u))
+    return spelt >= 1 and same + close == len(suffix) and close == 1

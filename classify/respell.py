@@ -1,0 +1,106 @@
+"""Respell words Whisper misheard as homophones, so that word lists can find them.
+
+Whisper base on telephone audio writes 媒气味 for 煤气味, 紧盖 for 井盖, 找火 for 着火 and
+标下去 for 掉下去. Matching a short list of important words by sound instead of spelling
+finds them again. :func:`respell` returns a copy of the text, of the same length, in which
+every stretch that sounds like one of the words is written as that word.
+
+A stretch of text is respelt as a word when
+
+* it is not the word already, and not a common word of its own in jieba's dictionary
+  (手上 is not 受伤, 这伙 is not 着火);
+* it begins and ends where jieba (hotline dictionary, no HMM guessing) puts word boundaries, so no
+  word is cut in two (出电梯 has no 触电, 接受上户口 no 受伤, 扳倒他 no 倒塌);
+* at least one of its characters is the word's own character (媒气 shares 气 with 煤气), so
+  that no word is made up from sound alone (他先 never becomes 塌陷);
+* every other character sounds the same as the word's (toneless, zh/z, n/l, in/ing merged;
+  the word's phrase reading and the character's usual reading only: 着火 is zhao huo, and
+  立 is li, not its rare reading wei), except that in words of three or more
+  characters one character may sound near or differ only in a plosive initial (标 for 掉,
+  see :func:`classify.phonetic.plosive_swap`), as long as all the others are spelt right.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from classify.phonetic import main_sound, near, phrase_sounds, plosive_swap
+from classify.segment import get_tokenizer
+
+logger = logging.getLogger(__name__)
+
+# A stretch this frequent in jieba's dictionary is a word in its own right.
+_COMMON_WORD_FREQ = 10
+
+
+def _word_boundaries(text: str) -> tuple[set[int], dict[str, int]]:
+    """Offsets where jieba's words begin or end in ``text``, and jieba's word frequencies."""
+    try:
+        tokenizer = get_tokenizer()
+        bounds = {0, len(text)}
+        for _, start, end in tokenizer.tokenize(text, HMM=False):
+            bounds.update((start, end))
+        return bounds, tokenizer.FREQ
+    except Exception as exc:  # pragma: no cover - jieba is a dependency; be safe anyway
+        logger.warning("jieba unavailable for respelling: %s", exc)
+        return set(range(len(text) + 1)), {}
+
+
+def _char_cost(said: str, want: str, usual: str) -> int:
+    """0 when ``said`` is ``want`` or sounds like it, 1 when near, 2 otherwise."""
+    heard = main_sound(said)  # rare readings (立 as wei) are not what Whisper heard
+    if said == want or heard == usual:
+        return 0
+    if near(heard, usual) or plosive_swap(heard, usual):
+        return 1
+    return 2
+
+
+def sounds_like(said: str, word: str) -> bool:
+    """True when the text ``said`` is ``word`` misheard (see the module docstring)."""
+    if said == word or len(said) != len(word):
+        return False
+    costs = [_char_cost(s, w, u) for s, w, u in zip(said, word, phrase_sounds(word), strict=True)]
+    spelt = sum(1 for s, w in zip(said, word, strict=True) if s == w)
+    if spelt == 0 or 2 in costs:
+        return False
+    if 1 in costs:
+        return len(word) >= 3 and costs.count(1) == 1 and spelt == len(word) - 1
+    return True
+
+
+def respell(text: str, words: Iterable[str]) -> str:
+    """``text`` with every stretch that sounds like one of ``words`` written as that word.
+
+    Args:
+        text: Any text, e.g. a transcript.
+        words: The words to look for, longest first when they overlap.
+
+    Returns:
+        A string of the same length as ``text``.
+    """
+    chars = list(text)
+    bounds, freq = _word_boundaries(text)
+    for word in sorted(set(words), key=len, reverse=True):
+        n = len(word)
+        for start in sorted(_starts_sharing_a_char(text, word)):
+            said = "".join(chars[start : start + n])
+            if start not in bounds or start + n not in bounds or not sounds_like(said, word):
+                continue
+            if freq.get(said, 0) >= _COMMON_WORD_FREQ:
+                continue
+            chars[start : start + n] = word
+    return "".join(chars)
+
+
+def _starts_sharing_a_char(text: str, word: str) -> set[int]:
+    """Where a stretch of ``text`` as long as ``word`` has one of its characters in place."""
+    starts: set[int] = set()
+    for k, ch in enumerate(word):
+        pos = text.find(ch)
+        while pos >= 0:
+            if 0 <= pos - k <= len(text) - len(word):
+                starts.add(pos - k)
+            pos = text.find(ch, pos + 1)
+    return starts

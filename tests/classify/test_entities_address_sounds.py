@@ -1,0 +1,59 @@
+"""Tests for misheard building numbers, house numbers and compound suffixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
+
+pytest.importorskip("pypinyin", reason="homophones need pypinyin")
+
+STOP = "的了在是"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("和平家园遗号楼", "和平家园一号楼"),
+        ("金桥小区寺号楼", "金桥小区四号楼"),
+        ("汤乐小区二号龙", "汤乐小区二号楼"),
+        ("3号龙", "3号楼"),
+        ("这栋楼", "这栋楼"),  # 这 is no digit
+        ("3号路口", "3号路口"),  # 路 stays a road
+        ("一号楼", "一号楼"),
+    ],
+)
+def test_respell_buildings(text: str, expected: str) -> None:
+    assert respell_buildings(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("128号", ("128号", False, 4)),
+        ("128号院", ("128号", True, 5)),
+        ("50行", ("50号", False, 3)),
+        ("二百一时后", ("210号", False, 5)),
+        ("立102号", ("102号", False, 5)),  # one stray character before the number
+        ("3号楼", None),
+        ("是好的", None),
+    ],
+)
+def test_house_number_at(text: str, expected: tuple[str, bool, int] | None) -> None:
+    assert house_number_at(text, 0, STOP) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("阳光小区3号楼", ("阳光小区", 4)),
+        ("和平家延1号楼", ("和平家园", 4)),
+        ("天山家元三号楼", ("天山家园", 4)),
+        ("翠竹元6号楼", ("翠竹园", 3)),
+        ("翠屏嘉园", ("翠屏嘉园", 4)),  # spelt right: kept as written
+        ("目前由园林局", None),
+        ("的阳光小区", None),
+    ],
+)
+def test_compound_at(text: str, expected: tuple[str, int] | None) -> None:
+    assert compound_at(text, 0, STOP) == expected
