@@ -57,6 +57,38 @@ def _is_mpeg_frame(head: bytes) -> bool:
     return layer != 0 and bitrate not in (0, 15) and rate != 3
 
 
+_MAX_NAME_CHARS = 256
+
+
+def check_filename(name: str | None) -> str | None:
+    """The client's file name if it is a plain name; ``Invalid`` (422) otherwise.
+
+    Only kept as a label (files are stored under their hash), but a name with a directory
+    part (``../../etc/passwd.wav``, ``C:\\x.wav``), control characters or NUL bytes is not
+    something a legitimate client sends, so the upload is refused before anything is stored.
+    """
+    if not name:
+        return None
+    if (
+        "/" in name
+        or "\\" in name
+        or name in (".", "..")
+        or any(ord(c) < 32 or ord(c) == 127 for c in name)
+    ):
+        raise Invalid("文件名不合法：不能包含路径、控制字符或空字符")
+    return name[:_MAX_NAME_CHARS]
+
+
+def _check_complete(head: bytes, size: int, kind: AudioKind) -> None:
+    """A WAV whose RIFF header announces more bytes than arrived was cut off in transfer."""
+    if kind.extension != ".wav" or len(head) < 12:
+        return
+    declared = int.from_bytes(head[4:8], "little") + 8
+    # 0 and 0xFFFFFFFF are placeholders of recorders that stream (length unknown).
+    if declared not in (8, 0xFFFFFFFF + 8) and declared > size:
+        raise Invalid(f"录音文件不完整：应有 {declared} 字节，只收到 {size} 字节（上传可能中断）")
+
+
 @dataclass(frozen=True)
 class StoredUpload:
     """A recording saved under the upload directory."""
@@ -99,10 +131,12 @@ def _copy_checked(
     digest = hashlib.sha256()
     size = 0
     kind: AudioKind | None = None
+    head = b""
     while chunk := stream.read(_CHUNK):
         if kind is None:
             # The first chunk is large enough to hold any magic number we check.
-            kind = sniff_audio(chunk[:SNIFF_BYTES])
+            head = chunk[:SNIFF_BYTES]
+            kind = sniff_audio(head)
             if kind is None:
                 raise UnsupportedMedia(
                     "不支持的文件类型：请上传录音文件（WAV、MP3、AMR、M4A、OGG、FLAC、WebM）"
@@ -114,6 +148,7 @@ def _copy_checked(
         out.write(chunk)
     if kind is None:
         raise Invalid("上传的文件为空")
+    _check_complete(head, size, kind)
     return digest, size, kind
 
 

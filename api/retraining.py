@@ -16,6 +16,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,7 @@ from classify.gate import GateOptions, GateRefused, check, promote, rollback
 from classify.registry import Registry
 from classify.retrain import ProgressFn, RetrainOptions, retrain
 from classify.taxonomy import Taxonomy
+from pipeline.classifier import load_model_dir
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +153,11 @@ def gate_options(settings: ApiSettings) -> GateOptions:
     )
 
 
+def _loader(settings: ApiSettings) -> Callable[[Path], Any]:
+    """The pipeline's model loader (it knows every model kind) with the service's taxonomy."""
+    return partial(load_model_dir, taxonomy_path=settings.taxonomy_path)
+
+
 def run_retrain_job(
     *,
     engine: Engine,
@@ -182,6 +189,7 @@ def run_retrain_job(
             options=RetrainOptions(
                 corrections_weight=request.corrections_weight, gate=gate_options(settings)
             ),
+            loader=_loader(settings),
             progress=progress,
         )
     d = result.decision
@@ -227,7 +235,7 @@ def promote_version(
     except ValueError as exc:
         raise NotFound(str(exc)) from exc
     eval_set = load_frozen_eval(settings.eval_set_path)
-    decision = check(registry, version, eval_set, gate_options(settings))
+    decision = check(registry, version, eval_set, gate_options(settings), loader=_loader(settings))
     try:
         promotion = promote(registry, decision, override_reason=override_reason, actor=actor.name)
     except GateRefused as exc:

@@ -45,7 +45,8 @@ class Predictor(Protocol):
         ...
 
 
-Loader = Callable[[Path], Predictor]
+Loader = Callable[[Path], Any]
+"""Loads a model directory into something with ``predict_many`` or ``predict``."""
 
 
 class GateRefused(ValueError):

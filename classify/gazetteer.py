@@ -12,13 +12,15 @@ and costs nothing when it sounds the same, 0.5 when it sounds near, 1 (a typo) o
   县 follow too many ordinary words (进了市, 向县).
 * Names of four or more characters may cost up to 1: one wrong character, one near one, or
   (five characters or more) two near ones.
-* A wrong or near character never changes a direction (东西南北中), must be Chinese and is
-  never a particle (了, 的, 是, ...: 成了全区 is not 鹿泉区).
+* A near or wrong character never changes a direction (东西南北中), must be Chinese, and is
+  never a numeral (六十七路公交车 is a bus route, not 石清路; a numeral that sounds right is
+  fine: 中三东路). A particle never stands for a character of a name, even one that sounds
+  the same (成了全区 is not 鹿泉区; 东风路与广东路 has no 裕华东路).
   Near means near in the character's usual reading, not in a rare heteronym.
 * The last character (区, 县, 路, 街, 道, 河) must be spelt right, which keeps ordinary words
-  from looking like places; only names of five or more characters may end in a character
+  from looking like places; only names of four or more characters may end in a character
   that sounds the same or near (北大建, 北达加 for 北大街), at cost 0.5, and then everything
-  else must sound exactly right.
+  else must sound exactly right (five or more characters) or be spelt right (four: 红旗大监).
 * Landmarks (公园, 广场, ...) are common words: they take no wrong character at all.
 
 :meth:`Gazetteer.closest` is looser (a whole short string compared with every name of its
@@ -61,8 +63,11 @@ _SECTIONS = {"districts": "district", "roads": "road", "landmarks": "landmark"}
 _ENTRY_KEYS = {"name", "aliases", "districts", "former"}
 _DIRECTIONS = frozenset("东西南北中")
 _MIN_LEN_FOR_TYPO = 4
-# Particles are never a misheard part of a name (成了全区 is not 鹿泉区).
-_PARTICLES = frozenset("了的地得着过吗呢吧啊呀是在和与跟就也都还又很")
+# Particles never stand for a character of a name, even one that sounds the same: 成了全区
+# is not 鹿泉区, 东风路与广东路 has no 裕华东路. Numerals only when they sound right
+# (中三东路): 六十七路 (a bus route) is not 石清路.
+_PARTICLES = frozenset("了的地得着过吗呢吧啊呀是在和与跟及或就也都还又很")
+_NUMERALS = frozenset("零〇一二两三四五六七八九十百千幺")
 _NEAR = 0.5
 _TYPO = 1.0
 # Three-character names that may have a near-sounding character: districts and roads.
@@ -175,7 +180,7 @@ class Gazetteer:
         self._long_suffixes = {
             s: (word_sounds(s)[0], phrase_sounds(s)[0])
             for s, group in self._by_suffix.items()
-            if any(len(sp.text) >= _MIN_LEN_FOR_SUFFIX_SOUND for sp in group)
+            if any(len(sp.text) >= _MIN_LEN_FOR_TYPO for sp in group)
         }
         self._sound_suffix_cache: dict[str, list[tuple[_Spelling, float]]] = {}
 
@@ -248,7 +253,7 @@ class Gazetteer:
                         cached += [
                             (sp, _NEAR)
                             for sp in self._by_suffix[suffix]
-                            if len(sp.text) >= _MIN_LEN_FOR_SUFFIX_SOUND
+                            if len(sp.text) >= _MIN_LEN_FOR_TYPO
                         ]
             self._sound_suffix_cache[ch] = cached
         return cached
@@ -264,8 +269,14 @@ def _match_at(text: str, end: int, spelling: _Spelling, suffix_cost: float) -> P
         return None
     typos, near = cost[0], cost[1]
     if suffix_cost:
-        # A misheard last character is accepted only when the rest sounds exactly right.
+        # A misheard last character is accepted only when the rest sounds exactly right,
+        # and in a four-character name only when the rest is spelt right (红旗大监).
         if typos or near:
+            return None
+        if (
+            len(spelling.text) < _MIN_LEN_FOR_SUFFIX_SOUND
+            and text[start : end - 1] != spelling.text[:-1]
+        ):
             return None
         near = 1
     if not spelling.accepts(typos, near):
@@ -284,10 +295,12 @@ def _cost(text: str, start: int, spelling: _Spelling, positions: range) -> tuple
         ch, want = text[start + k], spelling.text[k]
         if ch == want:
             continue
+        if ch in _PARTICLES:
+            return None
         distance = sound_distance(ch, spelling.sounds[k], spelling.usual[k])
         if distance == 0:
             continue
-        if not is_han(ch) or ch in _DIRECTIONS or want in _DIRECTIONS or ch in _PARTICLES:
+        if not is_han(ch) or ch in _DIRECTIONS or want in _DIRECTIONS or ch in _NUMERALS:
             return None
         if distance < _TYPO:
             near += 1

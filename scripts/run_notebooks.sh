@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -33,9 +32,9 @@ for path in paths:
     if not path.is_file():
         sys.exit(f"no such notebook: {path}")
     nb = nbformat.read(path, as_version=4)
-    # IPC: the kernel talks over local sockets, not TCP ports.
-    km = KernelManager(kernel_name="python3", transport="ipc")
-    client = NotebookClient(nb, km=km, timeout=900, resources={"metadata": {"path": str(notebooks)}})
+    client = NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(notebooks)}}
+    )
     started = time.monotonic()
     try:
         client.execute()

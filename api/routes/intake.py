@@ -8,8 +8,7 @@ from fastapi import APIRouter, File, Form, UploadFile, status
 
 from api.crud.calls import get_job, job_public, register_message, register_recording
 from api.deps import Operator, RunnerDep, SessionDep, SettingsDep
-from api.errors import ServiceError
-from api.intake import discard_upload, store_upload
+from api.intake import check_filename, discard_upload, store_upload
 from api.models import Channel, JobPublic, MessageCreate
 
 router = APIRouter(tags=["intake"])
@@ -27,6 +26,7 @@ def upload_call(
     caller_name: Annotated[str | None, Form(max_length=64)] = None,
 ) -> JobPublic:
     """Upload a call recording; it is transcribed in the background (poll the job)."""
+    filename = check_filename(file.filename)
     stored = store_upload(
         file.file, upload_dir=settings.upload_dir, max_bytes=settings.upload_max_bytes
     )
@@ -34,13 +34,13 @@ def upload_call(
         job = register_recording(
             session=session,
             stored=stored,
-            original_filename=file.filename,
+            original_filename=filename,
             channel=channel,
             caller_phone=caller_phone,
             caller_name=caller_name,
             user=user,
         )
-    except ServiceError:
+    except Exception:  # refused, or the database rejected a field: keep no orphan file
         discard_upload(stored)
         raise
     return _submit(session, runner, job.id)

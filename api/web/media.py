@@ -7,18 +7,19 @@ from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
+from sqlmodel import Session
 
 from api.crud.tickets import ensure_visible, get_ticket
 from api.deps import SessionDep, StaffReader
 from api.errors import NotFound
-from api.models import Call
+from api.models import Call, User
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
 
-def recording_of(*, session: SessionDep, number: str, user: StaffReader) -> tuple[Path, str]:
+def recording_of(*, session: Session, number: str, user: User) -> tuple[Path, str]:
     """The stored file and content type of a ticket's recording; ``NotFound`` otherwise."""
     ticket = get_ticket(session=session, number=number)
     ensure_visible(ticket, user)

@@ -43,8 +43,8 @@ _HAN = "\u4e00-\u9fff"
 _STOP_CHARS = (
     "号的了在是有和与跟就都也还很我你他她们这那个哪里边面近口旁对附前后住家说到去从往向址于吗呢啊吧"
 )
-# Right after a house number or road a compound name is expected, so only particles and
-# pronouns end it there (和平家园, 向阳小区 and 前进小区 are names).
+# Right after a house number or road a compound name is expected: these words may not begin
+# it (128号那个小区), but 和, 向, 前 may (和平家园, 向阳小区, 前进小区).
 _SLOT_STOP_CHARS = (
     "号的了着过在是就都也还很我你他她们这那个哪吗呢啊吧说到去从往于被把让给将对跟与及或"
 )

@@ -48,10 +48,16 @@ _COMPOUND_SUFFIXES = (
 )  # fmt: skip
 # One-character suffixes matched by sound too; 园 stands for every yuan (元, 苑, 原).
 _ONE_CHAR_BY_SOUND = {"园": "园"}
+# Words that end a compound name wherever they stand; other stop words only may not begin
+# one, because Whisper puts them inside misheard names (新市这家园 for 新世纪家园).
+_NEVER_IN_NAME = frozenset("的了是在我你他她们吗呢啊吧")
 _NOT_YUAN = frozenset("院愿")
 _ONE_CHAR_END_RE = re.compile(rf"$|[\s，,。、！？!?；;]|{NUMBER_PATTERN}\s*(?:号楼|栋|幢|座|单元)")
 _HOUSE_NUMBER_RE = re.compile(rf"({NUMBER_PATTERN})\s*([\u4e00-\u9fff])(院)?")
 _NOT_HOUSE_NUMBER_AFTER = frozenset("楼线码")
+_PAUSE_RE = re.compile(r"$|[\s，,。、！？!?；;]")
+# Units and words of amount that may follow a number right after a road (中山东路100米).
+_UNITS = frozenset("米元块岁层楼栋室户路街年月日天分点度斤个次多来余几号条辆趟站")
 # Numerals of a house number said as a quantity, by their exact reading (时 -> 十).
 _NUMERAL_BY_SOUND = {
     "ling": "零", "yi": "一", "er": "二", "san": "三", "si": "四", "wu": "五", "liu": "六",
@@ -111,13 +117,29 @@ def house_number_at(text: str, pos: int, stop_chars: str) -> tuple[str, bool, in
         starts.append(pos + 1)
     for start in starts:
         m = _HOUSE_NUMBER_RE.match(_respell_numerals(text, start), start)
-        if m is None or not _sounds_like(m.group(2), "号") or m.group(2) in "楼路":
+        if m is None or not _is_hao(text, m):
             continue
         after = text[m.end(2) : m.end(2) + 1]
         if after in _NOT_HOUSE_NUMBER_AFTER:
             continue
         return number_to_arabic(m.group(1)) + "号", bool(m.group(3)), m.end()
     return None
+
+
+def _is_hao(text: str, m: re.Match[str]) -> bool:
+    """Whether the character after the number in ``m`` is 号, as heard or misheard.
+
+    It is when it sounds the same or near (后, 行, 毫); or, after Arabic digits, when any
+    character but a unit ends the clause (126横，): Whisper writes house numbers in digits,
+    and a bare number right after a road is a house number.
+    """
+    ch = m.group(2)
+    if ch in "楼路":
+        return False
+    if _sounds_like(ch, "号"):
+        return True
+    pause = _PAUSE_RE.match(text, m.end(2)) is not None
+    return pause and m.group(1).isascii() and ch not in _UNITS and not m.group(3)
 
 
 def _respell_numerals(text: str, start: int) -> str:
@@ -147,8 +169,9 @@ def _respell_numerals(text: str, start: int) -> str:
 def compound_at(text: str, pos: int, stop_chars: str) -> tuple[str, int] | None:
     """A compound name at ``pos`` with its suffix respelt: (``"和平家园"``, end), else None.
 
-    The name is the shortest run of two to eight Chinese characters, without any of
-    ``stop_chars``, that ends in a compound suffix, written or misheard.
+    The name is the shortest run of two to eight Chinese characters, not beginning with one
+    of ``stop_chars`` and without particles or pronouns, that ends in a compound suffix,
+    written or misheard.
     """
     for end in range(pos + 3, min(len(text), pos + 11) + 1):
         for by_sound in (False, True):
@@ -162,7 +185,9 @@ def _suffix_ending_at(text: str, pos: int, end: int, stop_chars: str, by_sound: 
     """The compound suffix that ``text[pos:end]`` ends in, as written or by sound."""
     for suffix in _COMPOUND_SUFFIXES:
         name = text[pos : end - len(suffix)]
-        if not 2 <= len(name) <= 8 or any(not is_han(c) or c in stop_chars for c in name):
+        if not 2 <= len(name) <= 8 or not all(map(is_han, name)) or name[0] in stop_chars:
+            continue
+        if any(c in _NEVER_IN_NAME for c in name):
             continue
         said = text[end - len(suffix) : end]
         if not (_suffix_sounds_like(said, suffix) if by_sound else said == suffix):

@@ -12,7 +12,8 @@ split over spaces, commas or hyphens the way Whisper writes pauses:
 Numbers that belong to an ID card, a bank or utility account, money, dates, house numbers or
 lengths are not returned: ID numbers are removed first, and a number followed by a unit
 (号, 元, 年, 楼, 米, ...) or preceded by 卡号/户号/账号/身份证 is skipped. The hotline's own
-number (12345, 幺二三四五) is never part of a phone number.
+number (12345, 幺二三四五) said on its own is never a phone number or part of one; inside a
+phone number read in groups it is a misheard 1234 (see below).
 
 Whisper base on telephone audio mishears digits (see :mod:`classify.entities.spoken_digits`):
 
@@ -24,8 +25,9 @@ Whisper base on telephone audio mishears digits (see :mod:`classify.entities.spo
 * one spurious extra digit (1135,9246,0317 for 135 9246 0317; 03111 for 0311) is repaired
   when a single deletion gives a valid number and the choice is clear. When several
   deletions give different numbers, the one that restores the usual grouping (3-4-4 for a
-  mobile, 4-4-4 or 4-3-4 for a landline) is taken; if that still leaves several, a digit
-  said twice in a row is the one to drop (the commonest Whisper error: 03111, 86011);
+  mobile, 4-4-4 or 4-3-4 for a landline) is taken; if that still leaves several, the 5 of a
+  group written 12345 is dropped (Whisper completes 幺二三四 to the hotline's number), else a
+  digit said twice in a row (the commonest Whisper error: 03111, 86011);
   failing that, an extra digit at the end of the last group or the start of the first is
   dropped (72645 for 7264: Whisper adds digits at the ends of a group more often than in
   the middle). Otherwise nothing is returned rather than a guess;
@@ -115,10 +117,12 @@ def extract_phones(text: str) -> list[str]:
     """
     skip_spans = [(m.start, m.end) for m in find_id_numbers(text)]
     skip_spans += [m.span() for m in _DATE_RE.finditer(text)]
-    groups = [g for g in find_groups(text, skip_spans) if not _is_hotline(g)]
     phones: list[str] = []
-    for chain in chain_groups(text, groups):
-        phones.extend(_phones_in_chain(text, chain))
+    for chain in chain_groups(text, find_groups(text, skip_spans)):
+        while chain and _is_hotline(chain[0]):
+            chain = chain[1:]  # 您好，12345，...: only after another group is it a 1234
+        if chain:
+            phones.extend(_phones_in_chain(text, chain))
     return list(dict.fromkeys(phones))
 
 
@@ -160,27 +164,38 @@ def _best_from(text: str, chain: list[Group], i: int) -> _Found | None:
         digits += len(chain[j].digits)
         if digits - chain[i].loose_head - chain[j].loose_tail > _MAX_DIGITS:
             break
+        whole_chain = i == 0 and j == len(chain) - 1
         for reading in _readings(chain, i, j):
-            if (
-                reading.soft
-                and j - i + 1 < _SOFT_MIN_GROUPS
-                and not _has_cue(text, reading.start, _SOFT_CUE_WINDOW)
-            ):
-                continue
-            phone = _as_phone(text, reading.digits, reading.start, reading.end)
-            repaired = False
-            if phone is None and (j > i or _has_cue(text, reading.start)):
-                phone = _repair(text, reading)
-                repaired = phone is not None
-            if phone is not None and len(phone) <= 8 and (reading.soft or j - i < len(chain) - 1):
-                # A local number is weak evidence: real digits only, and a whole chain
-                # (3210,775 after 139 is the rest of a mobile number, not a local one).
-                phone = None
-            if phone is not None:
-                options.append(_Found(phone, j, repaired, reading.soft, len(reading.digits)))
+            found = _read_phone(text, reading, j - i + 1, whole_chain)
+            if found is not None:
+                options.append(_Found(found[0], j, found[1], reading.soft, len(reading.digits)))
     if not options:
         return None
     return min(options, key=lambda f: (f.repaired, -f.last, f.soft))
+
+
+def _read_phone(
+    text: str, reading: _Reading, groups: int, whole_chain: bool
+) -> tuple[str, bool] | None:
+    """The phone number in one reading and whether it was repaired, or None."""
+    if (
+        reading.soft
+        and groups < _SOFT_MIN_GROUPS
+        and not _has_cue(text, reading.start, _SOFT_CUE_WINDOW)
+    ):
+        return None
+    phone = _as_phone(text, reading.digits, reading.start, reading.end)
+    repaired = False
+    if phone is None and (groups > 1 or _has_cue(text, reading.start)):
+        phone = _repair(text, reading)
+        repaired = True
+    if phone is None:
+        return None
+    if len(phone) <= 8 and (reading.soft or not whole_chain):
+        # A local number is weak evidence: real digits only, and a whole chain
+        # (3210,775 after 139 is the rest of a mobile number, not a local one).
+        return None
+    return phone, repaired
 
 
 def _readings(chain: list[Group], i: int, j: int) -> list[_Reading]:
@@ -255,7 +270,7 @@ def _repair(text: str, reading: _Reading) -> str | None:
     valid = _by_grouping(valid, reading, grown) or ({} if grown else valid)
     if len(set(valid.values())) == 1:
         return next(iter(valid.values()))
-    rules = (_doubled_one,) if grown else (_doubled, _at_group_ends)
+    rules = (_doubled_one,) if grown else (_hotline_habit, _doubled, _at_group_ends)
     for rule in rules:
         results = set(rule(valid, reading).values())
         if len(results) == 1:
@@ -302,6 +317,18 @@ def _doubled(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
 def _doubled_one(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
     """Repairs that say a 1 twice: 幺幺 is the pair Whisper most often merges (031 for 0311)."""
     return {k: n for k, n in valid.items() if reading.digits[k] == "1"}
+
+
+def _hotline_habit(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
+    """The 5 of a group written 12345: Whisper completes 幺二三四 to the hotline's number."""
+    kept = {}
+    first = 0
+    for size in reading.groups:
+        last = first + size - 1
+        if reading.digits[first : last + 1] == _HOTLINE and last in valid:
+            kept[last] = valid[last]
+        first += size
+    return kept
 
 
 def _at_group_ends(valid: dict[int, str], reading: _Reading) -> dict[int, str]:

@@ -7,6 +7,7 @@ other tests using the shared one; queue names are unique per run all the same.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -55,16 +56,12 @@ def stop_process(proc: subprocess.Popen[bytes], *, group: bool, grace: float = 1
         send(signal.SIGTERM)
         proc.wait(timeout=grace)
     except (subprocess.TimeoutExpired, ProcessLookupError):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             send(signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=grace)
     if group:  # children left behind by a killed parent
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 @dataclass

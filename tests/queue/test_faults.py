@@ -185,9 +185,7 @@ def test_killed_workers_lose_no_job_and_duplicate_none(
     engine.dispose()
 
 
-def test_a_broker_restart_loses_no_accepted_call(
-    cluster: tuple[Cluster, str], pg_url: str
-) -> None:
+def test_a_broker_restart_loses_no_accepted_call(cluster: tuple[Cluster, str], pg_url: str) -> None:
     cl, token = cluster
     cl.start_worker("w1")
     cl.start_worker("w2")

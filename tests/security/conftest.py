@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import (  # noqa: F401
+    api,
+    db_url,
     fake_pipeline,
     password_hash,
+    pg_url,
     sqlite_api,
     sqlite_template,
     sqlite_url,

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -93,7 +95,13 @@ def test_no_server_error_and_responses_match_the_schema(
 ) -> None:
     operation = fuzz_schema[path][method]
 
-    @given(case=operation.as_strategy())
+    # Valid requests and invalid ones (wrong types, missing fields, out-of-range values).
+    cases = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
+    @given(case=cases)
     @settings(
         max_examples=EXAMPLES,
         deadline=None,

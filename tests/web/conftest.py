@@ -99,7 +99,7 @@ class LiveServer:
     tokens: dict[str, str]
     app: Any
     upload_dir: Path
-    pipeline: TruthPipeline
+    pipeline: Any
 
     def call(
         self,
@@ -165,7 +165,7 @@ def _start_uvicorn(app: Any) -> tuple[Any, threading.Thread, str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # the real pipeline loads its models first
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start (see the log above)")
@@ -173,25 +173,32 @@ def _start_uvicorn(app: Any) -> tuple[Any, threading.Thread, str]:
     return server, thread, f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app with the truth pipeline and real background jobs, SQLite in a temp dir."""
-    tmp = tmp_path_factory.mktemp("live")
+def serve(tmp: Path, pipeline: Any | None) -> Iterator[LiveServer]:
+    """Run the app on a free local port with real background jobs and SQLite in ``tmp``.
+
+    ``pipeline=None`` means the real one (Whisper and the classifier, loaded at start).
+    """
     settings = make_settings(
         f"sqlite:///{tmp / 'web.db'}",
         tmp,
         auto_migrate=True,
         upload_max_bytes=50 * 1024 * 1024,
+        preload_models=pipeline is None,
     )
-    pipeline = TruthPipeline()
     app = create_app(settings, pipeline=pipeline, runner_factory=ThreadJobRunner)
     server, thread, base_url = _start_uvicorn(app)
     try:
         tokens = add_users(app.state.engine, hash_password(PASSWORD))
-        yield LiveServer(base_url, tokens, app, settings.upload_dir, pipeline)
+        yield LiveServer(base_url, tokens, app, settings.upload_dir, app.state.pipeline)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app with the truth pipeline (real recordings, scripted transcripts)."""
+    yield from serve(tmp_path_factory.mktemp("live"), TruthPipeline())
 
 
 @dataclass

@@ -198,6 +198,7 @@ def _visit_and_close(b: Browser, number: str) -> None:
     b.click("#btn-visit")
     b.click("#btn-close")
     b.wait(lambda d: b.find("#ticket-badges .status").get_attribute("data-status") == "closed")
+    b.wait(lambda d: b.find('#history li[data-action="close"]'))
     history = b.text("#history")
     for label in ("生成草稿", "修改", "受理", "派单", "签收办理", "办结答复", "回访", "归档"):
         assert label in history

@@ -141,6 +141,7 @@ def test_queue_filters_and_keys(browser: Browser, numbers: list[str]) -> None:
     b.shot("09_queue_filtered")
     b.find("#queue-rows tr.selected").send_keys("\n")
     b.wait(lambda d: d.current_url.endswith(f"/ui/tickets/{numbers[0]}"))
+    b.visible("#transcript mark.ent")
     marks = {(m.get_attribute("data-kind"), m.text) for m in b.find_all("#transcript mark.ent")}
     assert any(k == "address" and t.startswith("裕华区槐安东路12号") for k, t in marks)
     assert b.errors() == []

@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const Dash = { params: null };
+const Dash = { params: null, volume: null, depts: null, width: 0 };
 
 /* Midnight (as a Date) of the local calendar day `daysBack` days before today. */
 function localMidnight(daysBack) {
@@ -102,6 +102,7 @@ async function load() {
       MS.api("/stats/departments", { params: p }),
       MS.api("/stats/hotspots", { params: { ...p, limit: 20 } }),
     ]);
+    Object.assign(Dash, { volume, depts, width: window.innerWidth });
     renderTiles(volume, depts);
     renderVolume(volume);
     renderDepartments(depts);
@@ -126,7 +127,16 @@ MS.start(async () => {
       }
     });
   });
+  // Charts are drawn to the panel's width: redraw them (without refetching) when it changes.
   let resizeTimer = null;
-  window.addEventListener("resize", () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(load, 300); });
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      if (!Dash.volume || window.innerWidth === Dash.width) return;
+      Dash.width = window.innerWidth;
+      renderVolume(Dash.volume);
+      renderDepartments(Dash.depts);
+    }, 300);
+  });
   await load();
 });

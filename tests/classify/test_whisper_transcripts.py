@@ -1,0 +1,84 @@
+"""Phones, addresses and urgency read from real Whisper base transcripts of synthetic calls.
+
+The transcripts (``data/whisper_base_calls.jsonl``, see its README) keep Whisper's errors in
+digits, place names and danger words. Some calls cannot be read right (two digits wrong, a
+road name garbled beyond recognition), so the checks are totals, set a little below what the
+extractors achieve when these tests were written (phones 37/44, addresses loosely 32/44).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from classify.entities import extract_entities
+from classify.phonetic import char_sounds
+from classify.urgency import detect_urgency
+
+pytest.importorskip("pypinyin", reason="reading misheard digits and names needs pypinyin")
+
+CALLS = Path(__file__).resolve().parent / "data" / "whisper_base_calls.jsonl"
+
+
+def _calls() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in CALLS.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def results() -> list[tuple[dict[str, Any], list[str], list[str], bool]]:
+    rows = []
+    for call in _calls():
+        entities = extract_entities(call["text"])
+        rows.append(
+            (call, entities.phones, entities.addresses, detect_urgency(call["text"]).urgent)
+        )
+    return rows
+
+
+def _compound_sounds_alike(said: str, truth: str) -> bool:
+    """The addresses differ at most in one compound-name character that sounds different."""
+    if len(said) != len(truth):
+        return False
+    wrong = [(a, b) for a, b in zip(said, truth, strict=True) if a != b]
+    return sum(not (char_sounds(a) & char_sounds(b)) for a, b in wrong) <= 1 and all(
+        not a.isdigit() and not b.isdigit() for a, b in wrong
+    )
+
+
+def test_the_corpus_covers_the_kinds_of_call() -> None:
+    calls = _calls()
+    assert len(calls) == 44
+    assert {c["set"] for c in calls} == {"sample", "dev1", "dev2"}
+    assert sum(c["urgent"] for c in calls) >= 10
+
+
+def test_phone_numbers(results: list) -> None:
+    right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
+    assert right >= 35
+
+
+def test_wrong_phone_numbers_are_rare(results: list) -> None:
+    """A wrong number in a ticket is worse than none: repairs must not guess freely."""
+    wrong = [
+        call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
+    ]
+    assert len(wrong) <= 4, wrong
+
+
+def test_addresses(results: list) -> None:
+    exact = sum(bool(a) and a[0] == call["address"] for call, _, a, _ in results)
+    loose = sum(
+        bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
+    )
+    assert exact >= 17
+    assert loose >= 28
+
+
+def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
+    missed = [call["file"] for call, _, _, urgent in results if call["urgent"] and not urgent]
+    false_alarms = [call["file"] for call, _, _, urgent in results if urgent and not call["urgent"]]
+    assert missed == []
+    assert false_alarms == []
