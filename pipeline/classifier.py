@@ -11,9 +11,11 @@ import fcntl
 import json
 import logging
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
+from classify.champion import ChampionWatcher
 from classify.registry import Registry
 from classify.types import Prediction
 from pipeline.settings import Settings
@@ -73,5 +75,11 @@ def load_classifier(settings: Settings) -> Classifier:
             fcntl.flock(lock, fcntl.LOCK_EX)
             path = registry.champion_path()
             if path is None or not path.exists():
-                path = train_default(settings, registry)
-    return load_model_dir(path, settings.taxonomy_path)
+                train_default(settings, registry)
+    # The watcher re-reads the champion pointer, so a promotion or rollback takes effect in a
+    # running service without a restart.
+    watcher = ChampionWatcher(
+        registry, partial(load_model_dir, taxonomy_path=settings.taxonomy_path)
+    )
+    watcher.current()  # fail at start, not on the first call
+    return watcher

@@ -129,12 +129,29 @@ def cmd_train(args: argparse.Namespace) -> int:
         entry = registry.add(out)
         print(f"已登记版本：{entry.version}")
         if args.promote:
-            registry.promote(entry.version)
-            print(f"已设为当前模型：{entry.version}")
+            print(_gate_promote(registry, entry.version, None))
     return 0
 
 
+def _gate_promote(registry: Any, version: str, override_reason: str | None) -> str:
+    """Promote through the evaluation gate (frozen set); returns a line for the user."""
+    from classify.export import load_frozen_eval
+    from classify.gate import check, promote
+    from pipeline.classifier import load_model_dir
+
+    settings = Settings()
+    decision = check(
+        registry, version, load_frozen_eval(),
+        loader=lambda path: load_model_dir(path, settings.taxonomy_path),
+    )
+    promote(registry, decision, override_reason=override_reason, actor="cli")
+    delta = decision.macro_f1_delta
+    gain = "" if delta is None else f"（宏平均F1 变化 {delta:+.4f}）"
+    return f"当前模型：{version}{gain}"
+
+
 def cmd_models(args: argparse.Namespace) -> int:
+    from classify.gate import rollback
     from classify.registry import Registry
 
     registry = Registry(Settings().registry_dir)
@@ -148,32 +165,43 @@ def cmd_models(args: argparse.Namespace) -> int:
     elif args.action == "promote":
         if not args.version:
             raise ValueError("promote 需要版本号: minsheng models promote VERSION")
-        print(f"当前模型：{registry.promote(args.version).version}")
+        print(_gate_promote(registry, args.version, args.override_reason))
     elif args.action == "rollback":
-        print(f"已回滚到：{registry.rollback().version}")
+        print(f"已回滚到：{rollback(registry, actor='cli', reason=args.override_reason).version}")
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from api.cli import serve
+def cmd_retrain(args: argparse.Namespace) -> int:
+    from classify.retrain import format_report, run_retrain
 
-    serve(host=args.host, port=args.port)
+    settings = Settings()
+    result, promotion = run_retrain(
+        args.corrections,
+        registry_dir=settings.registry_dir,
+        base_tsv=args.base or [settings.seed_data],
+        frozen_eval=args.eval,
+        taxonomy_path=settings.taxonomy_path,
+        corrections_weight=args.weight,
+        promote_if_passed=args.promote,
+        override_reason=args.override_reason,
+    )
+    print(format_report(result))
+    if promotion is not None:
+        print(f"已设为当前模型：{result.version}")
     return 0
 
 
-def cmd_create_admin(args: argparse.Namespace) -> int:
-    import getpass
-
-    from api.cli import create_admin
-
-    password = args.password or getpass.getpass("管理员密码: ")
-    create_admin(args.username, password)
-    print(f"已创建管理员：{args.username}")
-    return 0
+Extension = Callable[[Any], None]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for all sub-commands."""
+def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParser:
+    """The argument parser for all sub-commands.
+
+    Args:
+        extensions: Callables that add sub-commands to the sub-parsers object; the service
+            layer (``api.cli``) adds ``serve``, ``worker`` and the database commands this way,
+            so this package never imports ``api``.
+    """
     parser = argparse.ArgumentParser(prog="minsheng", description="民声：市民热线语音转工单")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,23 +236,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("models", help="list / promote / rollback registered models")
     p.add_argument("action", choices=["list", "promote", "rollback"])
     p.add_argument("version", nargs="?")
+    p.add_argument("--override-reason", help="promote past a refusing gate; why (recorded)")
     p.set_defaults(func=cmd_models)
 
-    p = sub.add_parser("serve", help="start the work-order API")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("retrain", help="retrain from exported corrections, gated by evaluation")
+    p.add_argument("--corrections", nargs="*", default=[], help="exported TSV (export-training)")
+    p.add_argument("--base", nargs="*", help="base training TSV (default: the seed data)")
+    p.add_argument("--eval", help="frozen evaluation TSV (default: data/eval/frozen-v1.tsv)")
+    p.add_argument("--weight", type=int, default=1, help="how often each correction counts")
+    p.add_argument("--promote", action="store_true", help="promote if the gate passes")
+    p.add_argument("--override-reason", help="promote even if the gate refuses (recorded)")
+    p.set_defaults(func=cmd_retrain)
 
-    p = sub.add_parser("create-admin", help="create the first administrator")
-    p.add_argument("username")
-    p.add_argument("--password", help="read from the terminal when omitted")
-    p.set_defaults(func=cmd_create_admin)
+    for extend in extensions:
+        extend(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``minsheng`` console script."""
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, extensions: Sequence[Extension] = ()) -> int:
+    """Run the CLI with the pipeline's commands plus any ``extensions``."""
+    args = build_parser(extensions).parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         stream=sys.stderr,

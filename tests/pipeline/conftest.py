@@ -25,7 +25,7 @@ def cli_env(tmp: Path) -> dict[str, str]:
 def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run the installed console script's code path as a separate process."""
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
+        [sys.executable, "-m", "api.commands", *args],
         capture_output=True, text=True, env=env, cwd=REPO, timeout=1800,
     )
 

@@ -9,14 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from api.commands import add_service_commands
 from pipeline.cli import build_parser
 from tests.pipeline.conftest import REPO, cli_env, run_cli
 
 
 def test_parser_knows_every_command() -> None:
-    parser = build_parser()
+    parser = build_parser([add_service_commands])
     for argv in (["process", "a.wav", "--json"], ["transcribe", "a.wav"], ["classify", "x"],
-                 ["train", "--data", "a.tsv", "--out", "o"], ["models", "list"], ["serve"]):
+                 ["train", "--data", "a.tsv", "--out", "o"], ["models", "list"], ["serve"],
+                 ["retrain", "--corrections", "c.tsv"], ["create-admin", "root"]):
         assert parser.parse_args(argv).command == argv[0]
 
 
