@@ -12,12 +12,14 @@ A stretch of text is respelt as a word when
 * it begins and ends where jieba (hotline dictionary, no HMM guessing) puts word boundaries, so no
   word is cut in two (出电梯 has no 触电, 接受上户口 no 受伤, 扳倒他 no 倒塌);
 * at least one of its characters is the word's own character (媒气 shares 气 with 煤气), so
-  that no word is made up from sound alone (他先 never becomes 塌陷);
+  that no short word is made up from sound alone (他先 never becomes 塌陷); words of four or
+  more characters need no such character (调建合理 for 掉进河里): four syllables in a row
+  are evidence enough;
 * every other character sounds the same as the word's (toneless, zh/z, n/l, in/ing merged;
   the word's phrase reading and the character's usual reading only: 着火 is zhao huo, and
-  立 is li, not its rare reading wei), except that in words of three or more
-  characters one character may sound near or differ only in a plosive initial (标 for 掉,
-  see :func:`classify.phonetic.plosive_swap`), as long as all the others are spelt right.
+  立 is li, not its rare reading wei), except that one character may sound near or differ
+  only in a plosive initial (标 for 掉, see :func:`classify.phonetic.plosive_swap`): in a
+  word of three characters when all the others are spelt right, in a longer word always.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 # A stretch this frequent in jieba's dictionary is a word in its own right.
 _COMMON_WORD_FREQ = 10
+# Words this long may be respelt from sound alone, without a character spelt right.
+_LONG_WORD = 4
 
 
 def _word_boundaries(text: str) -> tuple[set[int], dict[str, int]]:
@@ -63,11 +67,13 @@ def sounds_like(said: str, word: str) -> bool:
         return False
     costs = [_char_cost(s, w, u) for s, w, u in zip(said, word, phrase_sounds(word), strict=True)]
     spelt = sum(1 for s, w in zip(said, word, strict=True) if s == w)
-    if spelt == 0 or 2 in costs:
+    if 2 in costs or costs.count(1) > 1:
         return False
-    if 1 in costs:
-        return len(word) >= 3 and costs.count(1) == 1 and spelt == len(word) - 1
-    return True
+    if len(word) >= _LONG_WORD:
+        return True  # four syllables in a row are evidence enough (调建合理 for 掉进河里)
+    if spelt == 0:
+        return False
+    return 1 not in costs or (len(word) >= 3 and spelt == len(word) - 1)
 
 
 def respell(text: str, words: Iterable[str]) -> str:
@@ -84,7 +90,11 @@ def respell(text: str, words: Iterable[str]) -> str:
     bounds, freq = _word_boundaries(text)
     for word in sorted(set(words), key=len, reverse=True):
         n = len(word)
-        for start in sorted(_starts_sharing_a_char(text, word)):
+        if n >= _LONG_WORD:
+            starts = set(range(len(text) - n + 1))
+        else:
+            starts = _starts_sharing_a_char(text, word)
+        for start in sorted(starts):
             said = "".join(chars[start : start + n])
             if start not in bounds or start + n not in bounds or not sounds_like(said, word):
                 continue
