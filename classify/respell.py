@@ -24,6 +24,7 @@ A stretch of text is respelt as a word when
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 
@@ -51,6 +52,7 @@ def _word_boundaries(text: str) -> tuple[set[int], dict[str, int]]:
         return set(range(len(text) + 1)), {}
 
 
+@functools.lru_cache(maxsize=65536)
 def _char_cost(said: str, want: str, usual: str) -> int:
     """0 when ``said`` is ``want`` or sounds like it, 1 when near, 2 otherwise."""
     heard = main_sound(said)  # rare readings (立 as wei) are not what Whisper heard
@@ -61,11 +63,16 @@ def _char_cost(said: str, want: str, usual: str) -> int:
     return 2
 
 
+@functools.lru_cache(maxsize=1024)
+def _usual(word: str) -> tuple[str, ...]:
+    return phrase_sounds(word)
+
+
 def sounds_like(said: str, word: str) -> bool:
     """True when the text ``said`` is ``word`` misheard (see the module docstring)."""
     if said == word or len(said) != len(word):
         return False
-    costs = [_char_cost(s, w, u) for s, w, u in zip(said, word, phrase_sounds(word), strict=True)]
+    costs = [_char_cost(s, w, u) for s, w, u in zip(said, word, _usual(word), strict=True)]
     spelt = sum(1 for s, w in zip(said, word, strict=True) if s == w)
     if 2 in costs or costs.count(1) > 1:
         return False
@@ -91,7 +98,9 @@ def respell(text: str, words: Iterable[str]) -> str:
     for word in sorted(set(words), key=len, reverse=True):
         n = len(word)
         if n >= _LONG_WORD:
-            starts = set(range(len(text) - n + 1))
+            # Only where the first character sounds right or near: cheap, and enough.
+            first = (word[0], _usual(word)[0])
+            starts = {i for i in range(len(text) - n + 1) if _char_cost(text[i], *first) < 2}
         else:
             starts = _starts_sharing_a_char(text, word)
         for start in sorted(starts):
