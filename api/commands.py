@@ -40,6 +40,13 @@ def _export_training(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace) -> int:
+    from api.queue.celery_app import run_worker
+
+    run_worker(args.concurrency, metrics_port=args.metrics_port)
+    return 0
+
+
 def add_service_commands(sub: Any) -> None:
     """Add the service's sub-commands to the CLI's sub-parsers."""
     p = sub.add_parser("serve", help="start the work-order API")
@@ -51,6 +58,11 @@ def add_service_commands(sub: Any) -> None:
     p.add_argument("username")
     p.add_argument("--password", help="read from the terminal when omitted")
     p.set_defaults(func=_create_admin)
+
+    p = sub.add_parser("worker", help="run a Celery worker (MINSHENG_JOB_RUNNER=celery)")
+    p.add_argument("--concurrency", type=int, default=1, help="worker processes")
+    p.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
+    p.set_defaults(func=_worker)
 
     p = sub.add_parser("export-training", help="confirmed tickets -> training TSV (masked)")
     p.add_argument("--out", required=True)

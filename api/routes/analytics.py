@@ -62,7 +62,11 @@ class ModelVersionInfo(BaseModel):
     evaluation: dict[str, Any] | None
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={200: {"content": {"text/tab-separated-values": {"schema": {"type": "string"}}}}},
+)
 def export_training_data(
     session: SessionDep,
     user: AnalystOnly,
