@@ -9,8 +9,9 @@ A stretch of text is respelt as a word when
 
 * it is not the word already, and not a common word of its own in jieba's dictionary
   (手上 is not 受伤, 这伙 is not 着火);
-* it begins and ends where jieba (hotline dictionary, no HMM guessing) puts word boundaries, so no
-  word is cut in two (出电梯 has no 触电, 接受上户口 no 受伤, 扳倒他 no 倒塌);
+* it begins and ends where jieba (hotline dictionary, no HMM guessing) puts word
+  boundaries, so no word is cut in two (出电梯 has no 触电, 接受上户口 no 受伤, 扳倒他 no
+  倒塌); words of four or more characters may cut one (调建合理论 holds 掉进河里);
 * at least one of its characters is the word's own character (媒气 shares 气 with 煤气), so
   that no short word is made up from sound alone (他先 never becomes 塌陷); words of four or
   more characters need no such character (调建合理 for 掉进河里): four syllables in a row
@@ -105,7 +106,8 @@ def respell(text: str, words: Iterable[str]) -> str:
             starts = _starts_sharing_a_char(text, word)
         for start in sorted(starts):
             said = "".join(chars[start : start + n])
-            if start not in bounds or start + n not in bounds or not sounds_like(said, word):
+            cuts_a_word = start not in bounds or start + n not in bounds
+            if (cuts_a_word and n < _LONG_WORD) or not sounds_like(said, word):
                 continue
             if freq.get(said, 0) >= _COMMON_WORD_FREQ:
                 continue

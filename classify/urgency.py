@@ -31,7 +31,9 @@ consequence of a fall (掉下去就麻烦了) state it.
 Whisper mishears the words that matter (媒气味 for 煤气味, 紧盖 for 井盖, 找火 for 着火, 标下去
 for 掉下去), and writes 了 as 门/楼/冷/林 (天然气漏门). The text is therefore checked twice: as
 written, and with danger words respelt by sound (:func:`classify.respell.respell`); negation,
-hypotheses and the rest apply to both. A gas word followed by 漏 counts whatever follows 漏.
+hypotheses and the rest apply to both. A gas word followed by 漏 counts whatever follows 漏,
+and Whisper's 著 is read as 着 (压著电线). Something pressing on a power line (树还压着电线)
+is an electrocution danger.
 """
 
 from __future__ import annotations
@@ -236,6 +238,7 @@ def detect_urgency(text: str) -> Urgency:
         >>> detect_urgency("没有着火，就是消防通道被堵了").urgent
         False
     """
+    text = text.replace("著", "着")  # Whisper's variant: 压著电线, 睡不著
     reasons = _dangers(text)
     respelt = respell(text, _DANGER_WORDS)
     if respelt != text:

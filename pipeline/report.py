@@ -20,7 +20,8 @@ def draft_summary(draft: TicketDraft) -> str:
             lines.append(f"备选分类：{alts}")
         if p.needs_review:
             lines.append("⚠ 需要人工复核")
-    lines.append("紧急：" + ("是（" + "、".join(draft.urgency_reasons) + "）" if draft.urgent else "否"))
+    reasons = "、".join(draft.urgency_reasons)
+    lines.append(f"紧急：是（{reasons}）" if draft.urgent else "紧急：否")
     e = draft.entities
     lines.append("联系电话：" + ("、".join(e.phones) or "未识别"))
     lines.append("地址：" + ("、".join(e.addresses) or "未识别"))

@@ -64,6 +64,8 @@ _PLACE_CUE_RE = re.compile(
     r"(?:[在住是到于址：:]|街道|社区|[区县市省镇乡]|(?:旁边|对面|附近|隔壁|后面|前面|边上)的?)$"
 )
 _FILLER_RE = re.compile(r"[\s，,、]{0,2}的?")
+# A lone character between a house number and a pause, which Whisper sometimes adds.
+_STRAY_RE = re.compile(rf"[^\s，,、。{_STOP_CHARS}](?=[\s，,、])")
 # What may stand between a district and the road after it.
 _DISTRICT_GAP_RE = re.compile(r"[\s，,、]{0,2}$")
 _STANDALONE_RE = re.compile(rf"([{_HAN}]{{2,6}})({_STANDALONE_SUFFIX})")
@@ -153,7 +155,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
     for anchor in anchors:
         if anchor.start < cursor:
             continue
-        address = _read_address(text, anchor, starts)
+        address = _read_address(text, anchor, starts, gaz)
         if address.road and not address.district:
             _district_before(text, address, cursor, gaz)
         if address.road and not address.district:
@@ -256,7 +258,9 @@ def _name_start(text: str, start: int, end: int, taken: list[tuple[int, int]]) -
     return start
 
 
-def _read_address(text: str, anchor: _Anchor, starts: dict[int, _Anchor]) -> Address:
+def _read_address(
+    text: str, anchor: _Anchor, starts: dict[int, _Anchor], gazetteer: Gazetteer
+) -> Address:
     """Read the parts of one address, starting at ``anchor`` and going right."""
     address = Address(start=anchor.start)
     _set(address, anchor.kind, anchor.value)
@@ -264,24 +268,35 @@ def _read_address(text: str, anchor: _Anchor, starts: dict[int, _Anchor]) -> Add
     cursor = anchor.end
     while True:
         pos = _FILLER_RE.match(text, cursor).end()  # type: ignore[union-attr]
-        step = _next_part(text, pos, stage, starts, address)
+        step = _next_part(text, pos, stage, starts, address, gazetteer)
         if step is None:
             break
         kind, value, cursor = step
         _set(address, kind, value)
         # 128号院: the 院 is the compound, so no other compound can follow.
         stage = _ORDER.index("compound" if address.compound == "院" else kind)
+        if kind == "number" and _STRAY_RE.match(text, cursor):
+            cursor += 1  # 112号一，光明小区: Whisper heard a stray character in the pause
     address.end = cursor
     return address
 
 
 def _next_part(
-    text: str, pos: int, stage: int, starts: dict[int, _Anchor], address: Address
+    text: str,
+    pos: int,
+    stage: int,
+    starts: dict[int, _Anchor],
+    address: Address,
+    gazetteer: Gazetteer,
 ) -> tuple[str, str, int] | None:
     """The next address part at ``pos``, if one of a later stage than ``stage`` is there."""
     anchor = starts.get(pos)
     if anchor is not None and _ORDER.index(anchor.kind) > stage:
         return anchor.kind, anchor.value, anchor.end
+    if stage == _ORDER.index("district"):
+        road = _road_by_sound(text, pos, gazetteer)
+        if road is not None:
+            return road
     if stage == _ORDER.index("road"):
         junction = _read_junction(text, pos, starts, address.road)
         if junction is not None:
@@ -298,6 +313,19 @@ def _next_part(
             return "compound", compound[0], compound[1]
     if stage < _ORDER.index("building"):
         return _read_building(text, pos)
+    return None
+
+
+def _road_by_sound(text: str, pos: int, gazetteer: Gazetteer) -> tuple[str, str, int] | None:
+    """A road right after a district and before a house number, matched more loosely than
+    :meth:`Gazetteer.find` does (the last character too: 新华洛210号 -> 新华路210号)."""
+    for length in (3, 4, 5):
+        end = pos + length
+        if end > len(text):
+            break
+        place = gazetteer.closest(text[pos:end], "road", max_cost=0.5 if length == 3 else 1.0)
+        if place is not None and house_number_at(text, end, _STOP_CHARS) is not None:
+            return "road", place.name, end
     return None
 
 

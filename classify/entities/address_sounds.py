@@ -63,6 +63,7 @@ _NUMERAL_BY_SOUND = {
     "ling": "零", "yi": "一", "er": "二", "san": "三", "si": "四", "wu": "五", "liu": "六",
     "qi": "七", "ba": "八", "jiu": "九", "shi": "十", "bai": "百", "qian": "千",
 }  # fmt: skip
+_CHINESE_DIGIT = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 _CHINESE_NUMBER_RE = re.compile(r"[零〇○一二两三四五六七八九十百千幺洞]")
 
 
@@ -143,27 +144,44 @@ def _is_hao(text: str, m: re.Match[str]) -> bool:
 
 
 def _respell_numerals(text: str, start: int) -> str:
-    """``text`` with homophones of numerals after a Chinese numeral at ``start`` respelt.
+    """``text`` with homophones of numerals in a number at ``start`` respelt, same length.
 
-    二百一时后 -> 二百一十后: a character that reads exactly like a numeral continues a number
-    already begun in Chinese numerals. Same length as ``text``.
+    A character that reads exactly like a numeral continues a number (二百一时后 ->
+    二百一十后) or begins one when another Chinese numeral or homophone follows it (期时7号
+    -> 七十7号); the number must hold at least one real numeral (是时候 is no number).
     """
-    if not _CHINESE_NUMBER_RE.match(text, start):
-        return text
-    end = start
     chars = list(text)
+    real = 0
+    end = start
     while end < len(text):
         ch = text[end]
-        if not _CHINESE_NUMBER_RE.match(ch):
-            numeral = next(
-                (_NUMERAL_BY_SOUND[r] for r in sorted(exact_sounds(ch)) if r in _NUMERAL_BY_SOUND),
-                None,
-            )
+        if ch in _NUMERAL_CHARS:
+            real += 1
+            chars[end] = _CHINESE_DIGIT.get(ch, ch)  # one script: 七十7 -> 七十七
+        else:
+            numeral = _numeral_by_sound(ch)
             if numeral is None:
                 break
+            if end == start and not _numeral_or_sound(text[end + 1 : end + 2]):
+                break  # 是128号: a word before digits, not a numeral
             chars[end] = numeral
         end += 1
-    return "".join(chars)
+    changed = any(text[k] not in _NUMERAL_CHARS for k in range(start, end))
+    return "".join(chars) if real and changed else text
+
+
+def _numeral_by_sound(ch: str) -> str | None:
+    """The Chinese numeral ``ch`` reads exactly like (时 -> 十), else None."""
+    return next(
+        (_NUMERAL_BY_SOUND[r] for r in sorted(exact_sounds(ch)) if r in _NUMERAL_BY_SOUND), None
+    )
+
+
+def _numeral_or_sound(ch: str) -> bool:
+    """True for a Chinese numeral or a character that reads exactly like one."""
+    return bool(ch) and (
+        _CHINESE_NUMBER_RE.match(ch) is not None or _numeral_by_sound(ch) is not None
+    )
 
 
 def compound_at(text: str, pos: int, stop_chars: str) -> tuple[str, int] | None:

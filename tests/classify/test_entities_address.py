@@ -132,6 +132,13 @@ def test_custom_gazetteer() -> None:
         ("新华区合作路50行，市中小区", "新华区合作路50号市中小区"),
         ("玉华区怀安东路106号，东方民族小区7号楼", "裕华区槐安东路106号东方民族小区7号楼"),
         ("我家在轮程区", "栾城区"),
+        ("小夕驱红旗大监一百六十六号，请问", "桥西区红旗大街166号"),  # 4 characters, 监 near 街
+        ("消息区新华洛210号对面的河边", "桥西区新华路210号"),  # a road between district and number
+        ("长安区体育北大街一百一十二号一，光明小区四号楼。", "长安区体育北大街112号光明小区4号楼"),
+        ("新华区民族路期时7号，民族小区二号楼，请问", "新华区民族路77号民族小区2号楼"),
+        ("御华区体育南大街126横，京东花圆二号楼，请问", "裕华区体育南大街126号京东花园2号楼"),
+        ("消息去有一南大街八十号，有一小七六号龙。", "桥西区友谊南大街80号有一小区6号楼"),
+        ("消息区中山西路300号，新市这家圆7号楼。请问", "桥西区中山西路300号新市这家园7号楼"),
     ],
 )
 def test_addresses_as_whisper_writes_them(text: str, expected: str) -> None:
@@ -154,6 +161,12 @@ def test_a_road_said_before_the_full_address_is_dropped() -> None:
         ("新闻路99号目前由园林局负责", ["新闻路99号"]),  # 园 of 园林 is no compound suffix
         ("赵县级住院", ["赵县"]),  # 院 is not a misheard 园
         ("中山东路是好的", ["中山东路"]),  # 是 starts no house number
+        ("中山东路是时候修了", ["中山东路"]),  # 是时 is no number: no real numeral in it
+        ("中山东路是128号", ["中山东路"]),  # 是 before digits is a word, not a 4
+        ("中山东路100米，有个坑", ["中山东路"]),  # a unit, not a misheard 号
+        ("六十七路公交车", []),  # a bus route, not 石清路
+        ("东风路与广东路交叉口", []),  # 与 never stands for 裕
+        ("中山东路128号那个小区", ["中山东路128号"]),
     ],
 )
 def test_misheard_looking_words_that_are_not_addresses(text: str, expected: list[str]) -> None:

@@ -3,7 +3,8 @@
 The transcripts (``data/whisper_base_calls.jsonl``, see its README) keep Whisper's errors in
 digits, place names and danger words. Some calls cannot be read right (two digits wrong, a
 road name garbled beyond recognition), so the checks are totals, set a little below what the
-extractors achieve when these tests were written (phones 37/44, addresses loosely 32/44).
+extractors achieve when these tests were written (phones 49/56, addresses 30/56 exactly
+and 45/56 up to a compound-name character, all 21 urgent calls and no false alarm).
 """
 
 from __future__ import annotations
@@ -50,14 +51,14 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 44
-    assert {c["set"] for c in calls} == {"sample", "dev1", "dev2"}
-    assert sum(c["urgent"] for c in calls) >= 10
+    assert len(calls) == 56
+    assert {c["set"] for c in calls} == {"sample", "dev1", "dev2", "dev3"}
+    assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 35
+    assert right >= 47
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -73,8 +74,8 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 17
-    assert loose >= 28
+    assert exact >= 28
+    assert loose >= 42
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
