@@ -37,8 +37,10 @@ def cli_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def processed_calls(cli_tmp: Path) -> dict[str, dict[str, Any]]:
-    """``minsheng process --json`` over every committed mono sample call, by file name."""
-    files = sorted(str(p.relative_to(REPO)) for p in CALLS.glob("*.wav"))
+    """``minsheng process --json`` over every committed sample recording, by file name."""
+    files = sorted(
+        str(p.relative_to(REPO)) for p in CALLS.iterdir() if p.suffix in {".wav", ".flac", ".mp3"}
+    )
     assert files, "no committed sample calls in data/calls"
     result = run_cli(["process", *files, "--json"], cli_env(cli_tmp))
     assert result.returncode == 0, result.stderr[-3000:]
