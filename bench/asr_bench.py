@@ -209,7 +209,8 @@ def markdown(summaries: list[dict]) -> str:
     head = "| run | backend | compute | beam | " + " | ".join(
         f"{s} CER | {s} places" if s == "calls" else f"{s} CER" for s in sets
     )
-    lines = [head + " | RTF | peak RSS MB |", "|" + " --- |" * (head.count("|") + 1)]
+    head += " | RTF | peak RSS MB |"
+    lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     for summary in summaries:
         o, cells = summary["options"], []
         for s in sets:

@@ -63,7 +63,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--resume", action="store_true", help="从 run-dir 的检查点继续")
     p.add_argument("--card-only", action="store_true", help="只根据已有结果重写 MODEL_CARD.md")
     p.add_argument("--max-steps", type=int, default=None)
-    p.add_argument("--time-budget-minutes", type=float, default=defaults.time_budget_minutes)
+    p.add_argument(
+        "--time-budget-minutes",
+        type=float,
+        default=defaults.time_budget_minutes,
+        help="训练总时长上限（含续训）；0 表示只按 --max-steps",
+    )
     p.add_argument("--threads", type=int, default=defaults.threads)
     p.add_argument("--max-mb", type=float, default=25.0, help="超过此大小则以 fp16 保存")
     for name in INT_OPTIONS:
@@ -74,7 +79,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def options_from_args(args: argparse.Namespace) -> PretrainOptions:
     names = set(PretrainOptions.__dataclass_fields__)
-    return PretrainOptions(**{k: v for k, v in vars(args).items() if k in names})
+    values = {k: v for k, v in vars(args).items() if k in names}
+    values["time_budget_minutes"] = values["time_budget_minutes"] or None  # 0: steps only
+    return PretrainOptions(**values)
 
 
 def write_model_card(result: PretrainResult, commands: list[str], distinct_chars: int) -> Path:
@@ -128,7 +135,8 @@ can replace it in `classify.bert.finetune`.
 
 ## Reproduce
 From the repository root (each line one invocation, in order; `--resume` lines continue the
-checkpoint of the first):
+checkpoint of the first). A time-bounded run reaches more or fewer steps depending on the CPU
+and its load; `--max-steps N --time-budget-minutes 0` fixes the step count instead.
 ```
 {chr(10).join(commands)}
 ```
