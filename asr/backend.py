@@ -18,12 +18,9 @@ import numpy as np
 from faster_whisper.vad import VadOptions
 
 from asr.errors import ModelError
-from asr.options import TranscribeOptions
+from asr.options import BACKENDS, TranscribeOptions
 
-FASTER_WHISPER = "faster-whisper"
-OPENAI_WHISPER = "openai-whisper"
-BACKENDS: tuple[str, ...] = (FASTER_WHISPER, OPENAI_WHISPER)
-"""Accepted values of :attr:`TranscribeOptions.backend`."""
+FASTER_WHISPER, OPENAI_WHISPER = BACKENDS
 
 
 @dataclass

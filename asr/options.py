@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+BACKENDS: tuple[str, ...] = ("faster-whisper", "openai-whisper")
+"""Accepted values of :attr:`TranscribeOptions.backend` (cheap to import, e.g. for CLI choices)."""
+
 
 @dataclass
 class TranscribeOptions:

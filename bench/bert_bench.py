@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     texts, labels, raw = load_tipdm(args.data_dir)
     test = split(labels)[1]
     result: dict[str, Any] = {
+        "command": " ".join([".venv/bin/python bench/bert_bench.py", *sys.argv[1:]]),
         "dataset": "tipdm2020 train + extra_segmented",
         "n": len(texts),
         "split": "train_test_split(test_size=0.2, stratify=labels, random_state=0)",

@@ -42,7 +42,12 @@ def load_model_dir(path: Path, taxonomy_path: Path | None = None) -> Classifier:
         from classify.tfidf import TfidfClassifier
 
         return TfidfClassifier.load(path, Taxonomy.load(taxonomy_path))
-    raise ValueError(f"未知的模型类型 {kind!r} in {path}; supported: tfidf")
+    if kind == "bert":
+        from classify.bert.model import BertClassifier
+        from classify.taxonomy import Taxonomy
+
+        return BertClassifier.load(path, Taxonomy.load(taxonomy_path))
+    raise ValueError(f"未知的模型类型 {kind!r} in {path}; supported: tfidf, bert")
 
 
 def train_default(settings: Settings, registry: Registry) -> Path:

@@ -11,7 +11,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pipeline.settings import Settings
+from asr.options import BACKENDS
+from pipeline.settings import MODELS_DIR, Settings
 
 logger = logging.getLogger("minsheng")
 
@@ -28,6 +29,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["classifier_dir"] = Path(args.model)
     if getattr(args, "beam_size", None):
         overrides["whisper_beam_size"] = args.beam_size
+    if getattr(args, "backend", None):
+        overrides["whisper_backend"] = args.backend
     return Settings(**overrides)
 
 
@@ -77,6 +80,10 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     from pipeline.service import Pipeline
 
     pipeline = Pipeline.from_settings(_settings(args))
+    if args.dir:
+        return _transcribe_folder(pipeline, args)
+    if not args.files:
+        raise ValueError("请给出录音文件，或用 --dir 指定文件夹 (give files or --dir)")
 
     def work(name: str) -> dict[str, Any]:
         t = pipeline.transcribe(name)
@@ -92,6 +99,20 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         return f"== {r['source']}（{r['duration']} 秒）==\n{r['text'] or '（未检测到语音）'}"
 
     return _for_each_file(args.files, work, args.json, summary)
+
+
+def _transcribe_folder(pipeline: Any, args: argparse.Namespace) -> int:
+    from asr.batch import transcribe_folder
+
+    if not args.out:
+        raise ValueError("--dir 需要 --out 输出文件 (JSONL)")
+    summary = transcribe_folder(pipeline.transcriber, Path(args.dir), Path(args.out))
+    print(
+        f"共 {summary.total} 个文件：新转写 {summary.transcribed}，已跳过 {summary.skipped}，"
+        f"失败 {summary.failed}",
+        file=sys.stderr,
+    )
+    return 1 if summary.failed else 0
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -113,14 +134,21 @@ def cmd_train(args: argparse.Namespace) -> int:
     from classify.taxonomy import Taxonomy
     from classify.tfidf import train_from_tsv
 
-    if args.kind != "tfidf":
-        raise ValueError(f"暂不支持的模型类型: {args.kind} (supported now: tfidf)")
+    if args.kind == "ensemble":
+        raise ValueError("暂不支持 ensemble 模型 (not built yet: use tfidf or bert)")
     settings = Settings()
     paths = [Path(p) for p in args.data]
     for p in paths:
         if not p.exists():
             raise ValueError(f"训练数据不存在: {p}")
-    model = train_from_tsv(paths, Taxonomy.load(settings.taxonomy_path))
+    taxonomy = Taxonomy.load(settings.taxonomy_path)
+    model: Any
+    if args.kind == "bert":
+        from classify.bert.finetune import train_from_tsv as train_bert
+
+        model = train_bert(paths, Path(args.base_model), taxonomy)
+    else:
+        model = train_from_tsv(paths, taxonomy)
     out = Path(args.out)
     model.save(out)
     print(f"模型已保存：{out}")
@@ -206,18 +234,22 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def audio_cmd(name: str, help_: str) -> argparse.ArgumentParser:
+    def audio_cmd(name: str, help_: str, nargs: str = "+") -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
-        p.add_argument("files", nargs="+", help="recordings (wav, mp3, flac, ogg, m4a, amr)")
+        p.add_argument("files", nargs=nargs, help="recordings (wav, mp3, flac, ogg, m4a, amr)")
         p.add_argument("--json", action="store_true", help="one JSON object per file per line")
         p.add_argument("--whisper-model", help="'base' (embedded) or a CTranslate2 model dir")
         p.add_argument("--beam-size", type=int, help="beam size for decoding")
+        p.add_argument("--backend", choices=BACKENDS, help="Whisper implementation")
         return p
 
     p = audio_cmd("process", "recording -> draft work order")
     p.add_argument("--model", help="classifier model directory (default: registry champion)")
     p.set_defaults(func=cmd_process)
-    audio_cmd("transcribe", "recording -> transcript").set_defaults(func=cmd_transcribe)
+    p = audio_cmd("transcribe", "recording -> transcript", nargs="*")
+    p.add_argument("--dir", help="transcribe every recording in a folder (resumable)")
+    p.add_argument("--out", help="with --dir: JSONL output file (appended to, resumable)")
+    p.set_defaults(func=cmd_transcribe)
 
     p = sub.add_parser("classify", help="text message -> draft work order")
     p.add_argument("text", nargs="+")
@@ -229,6 +261,10 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     p.add_argument("--data", nargs="+", required=True, help="TSV: label + text, or label + tokens")
     p.add_argument("--kind", default="tfidf", choices=["tfidf", "bert", "ensemble"])
     p.add_argument("--out", required=True, help="output model directory")
+    p.add_argument(
+        "--base-model", default=str(MODELS_DIR / "inhouse-bert"),
+        help="with --kind bert: any BERT-family directory (default: the in-house checkpoint)",
+    )
     p.add_argument("--register", action="store_true", help="add the model to the registry")
     p.add_argument("--promote", action="store_true", help="with --register: make it champion")
     p.set_defaults(func=cmd_train)

@@ -54,6 +54,7 @@ class Pipeline:
             s = self.settings
             options = TranscribeOptions(
                 model=s.whisper_model,
+                backend=s.whisper_backend,
                 compute_type=s.whisper_compute_type,
                 beam_size=s.whisper_beam_size,
                 cpu_threads=s.whisper_cpu_threads,

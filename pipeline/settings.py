@@ -25,6 +25,7 @@ class Settings(BaseSettings):
 
     # Speech recognition
     whisper_model: str = "base"  # "base" (embedded) or a CTranslate2 model directory
+    whisper_backend: str = "faster-whisper"  # or "openai-whisper" (same weights, converted)
     whisper_compute_type: str = "int8"
     whisper_beam_size: int = 5
     whisper_cpu_threads: int = 0  # 0: let CTranslate2 decide

@@ -159,7 +159,9 @@ def bench_section(model_dir: Path) -> str:
     bert, tfidf = bench["bert"], bench.get("tfidf")
     lines = [
         "\n## Fine-tuned on TipDM 2020 complaints (`bench/bert_bench.py`)",
-        f"- Split: {bench['split']} over {bench['n']:,} rows (train.tsv then extra rows);",
+        f"- Command: `{bench.get('command', '.venv/bin/python bench/bert_bench.py')}`",
+        f"- Split: `{bench['split']}` over the {bench['n']:,} rows of train.tsv then the extra",
+        "  rows;",
         f"  fine-tuned {bert['train_minutes']} min ({bert['training']['steps']} steps, "
         f"best epoch {bert['training']['best_epoch']}, max length {bert['options']['max_length']},"
         f" lr {bert['options']['lr']}).",

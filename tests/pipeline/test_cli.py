@@ -94,3 +94,51 @@ def test_train_register_promote_and_rollback(tmp_path: Path) -> None:
     assert run_cli(["models", "promote", second], env).returncode == 0
     bad = run_cli(["models", "promote", "no-such-version"], env)
     assert bad.returncode == 2 and "模型版本不存在" in bad.stderr
+
+
+@pytest.mark.slow
+def test_transcribe_folder_is_resumable(tmp_path: Path) -> None:
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    (folder / "a.wav").write_bytes((REPO / "data" / "calls" / "heating_01.wav").read_bytes())
+    (folder / "broken.wav").write_bytes(b"RIFF0000WAVE")
+    out = tmp_path / "out.jsonl"
+    env = cli_env(tmp_path)
+    first = run_cli(["transcribe", "--dir", str(folder), "--out", str(out)], env)
+    assert first.returncode == 1  # the broken file failed, and says so
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    by_path = {r["path"]: r for r in rows}
+    assert "暖气" in by_path["a.wav"]["text"]
+    assert by_path["broken.wav"]["error"]
+    second = run_cli(["transcribe", "--dir", str(folder), "--out", str(out)], env)
+    assert "已跳过 1" in second.stderr
+    again = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sum(r["path"] == "a.wav" for r in again) == 1
+
+
+def test_transcribe_needs_files_or_dir(tmp_path: Path) -> None:
+    result = run_cli(["transcribe"], cli_env(tmp_path))
+    assert result.returncode == 2
+    assert "--dir" in result.stderr
+
+
+@pytest.mark.skipif(
+    not (REPO / "models" / "inhouse-bert" / "config.json").exists(),
+    reason="the in-house BERT checkpoint (models/inhouse-bert) is not in this checkout",
+)
+def test_train_bert_kind_and_classify_with_it(tmp_path: Path) -> None:
+    lines = (REPO / "data" / "seed" / "seed.tsv").read_text("utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    small = tmp_path / "small.tsv"
+    keep = [r for r in rows if r.startswith(("environment.garbage\t", "safety.gas_leak\t"))]
+    small.write_text("\n".join([header, *keep]) + "\n", "utf-8")
+    env = cli_env(tmp_path)
+    out = tmp_path / "bert-model"
+    trained = run_cli(["train", "--data", str(small), "--kind", "bert", "--out", str(out)], env)
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    assert json.loads((out / "meta.json").read_text("utf-8"))["kind"] == "bert"
+    result = run_cli(["classify", "楼道里煤气味很大", "--json", "--model", str(out)], env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    category = json.loads(result.stdout)["category"]
+    assert category["code"] in {"environment.garbage", "safety.gas_leak"}
+    assert category["model_version"].startswith("bert-")
