@@ -2,7 +2,7 @@
 .PHONY: setup demo test lint typecheck fmt bench-asr bench-classify
 
 VENV := .venv/bin
-SAMPLE ?= $(firstword $(sort $(wildcard data/calls/*.wav)))
+SAMPLE ?= data/calls/gas_leak_01.wav
 
 setup:
 	bash scripts/setup.sh
