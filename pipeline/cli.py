@@ -178,6 +178,19 @@ def _gate_promote(registry: Any, version: str, override_reason: str | None) -> s
     return f"当前模型：{version}{gain}"
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.evaluation import evaluate_model, format_evaluation
+
+    result = evaluate_model(
+        Path(args.model), [Path(p) for p in args.data], Settings().taxonomy_path
+    )
+    if args.json:
+        _emit(result)
+    else:
+        print(format_evaluation(result))
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from classify.gate import rollback
     from classify.registry import Registry
@@ -268,6 +281,12 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     p.add_argument("--register", action="store_true", help="add the model to the registry")
     p.add_argument("--promote", action="store_true", help="with --register: make it champion")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="score a model directory on labelled TSV files")
+    p.add_argument("--model", required=True, help="trained model directory")
+    p.add_argument("--data", nargs="+", required=True, help="TSV: label + text, or label + tokens")
+    p.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
+    p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("models", help="list / promote / rollback registered models")
     p.add_argument("action", choices=["list", "promote", "rollback"])

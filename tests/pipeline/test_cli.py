@@ -142,3 +142,23 @@ def test_train_bert_kind_and_classify_with_it(tmp_path: Path) -> None:
     category = json.loads(result.stdout)["category"]
     assert category["code"] in {"environment.garbage", "safety.gas_leak"}
     assert category["model_version"].startswith("bert-")
+
+
+def test_evaluate_prints_the_metrics_contract(tmp_path: Path) -> None:
+    env = cli_env(tmp_path)
+    model = tmp_path / "m"
+    seed = str(REPO / "data" / "seed" / "seed.tsv")
+    assert run_cli(["train", "--data", seed, "--out", str(model)], env).returncode == 0
+    frozen = str(REPO / "data" / "eval" / "frozen-v1.tsv")
+    result = run_cli(["evaluate", "--model", str(model), "--data", frozen, "--json"], env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    metrics = json.loads(result.stdout)
+    assert {"accuracy", "macro_f1", "per_class", "confusion"} <= set(metrics)
+    assert metrics["accuracy"] > 0.8 and metrics["macro_f1"] > 0.8
+    per_class = metrics["per_class"]
+    assert set(per_class["environment.garbage"]) == {"precision", "recall", "f1", "support"}
+    assert sum(m["support"] for m in per_class.values()) == metrics["n"]
+    matrix = metrics["confusion"]["matrix"]
+    assert sum(map(sum, matrix)) == metrics["n"]
+    bad = run_cli(["evaluate", "--model", str(tmp_path / "nope"), "--data", frozen], env)
+    assert bad.returncode == 2 and "错误" in bad.stderr
