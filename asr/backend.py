@@ -43,9 +43,23 @@ class Backend(Protocol):
 
     name: str
 
-    def transcribe(self, samples: np.ndarray) -> tuple[list[RawSegment], str]:
-        """Recognise one channel (16 kHz float32); returns segments and the language code."""
+    def transcribe(
+        self, samples: np.ndarray, context: str | None = None
+    ) -> tuple[list[RawSegment], str]:
+        """Recognise one channel (16 kHz float32); returns segments and the language code.
+
+        ``context`` is text said just before (e.g. the previous turns of a call), shown to the
+        model after ``initial_prompt`` when ``condition_on_previous_text`` is set.
+        """
         ...
+
+
+def prompt_text(options: TranscribeOptions, context: str | None, *prefix: str | None) -> str | None:
+    """The initial prompt for one decoding: ``prefix``, ``initial_prompt``, then ``context``."""
+    if not options.condition_on_previous_text:
+        context = None
+    parts = (*prefix, options.initial_prompt, context)
+    return " ".join(p.strip() for p in parts if p and p.strip()) or None
 
 
 def vad_options(options: TranscribeOptions) -> VadOptions:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from faster_whisper import WhisperModel
 
-from asr.backend import FASTER_WHISPER, RawSegment, vad_options
+from asr.backend import FASTER_WHISPER, RawSegment, prompt_text, vad_options
 from asr.errors import ModelError
 from asr.model_store import resolve_model_dir
 from asr.options import TranscribeOptions
@@ -48,13 +48,15 @@ class FasterWhisperBackend:
         self.options = options
         self._model = _load_model(options)
 
-    def transcribe(self, samples: np.ndarray) -> tuple[list[RawSegment], str]:
-        """Recognise one channel of 16 kHz float32 samples."""
-        segments, info = self._model.transcribe(samples, **self._decode_kwargs())
+    def transcribe(
+        self, samples: np.ndarray, context: str | None = None
+    ) -> tuple[list[RawSegment], str]:
+        """Recognise one channel of 16 kHz float32 samples (``context``: see Backend)."""
+        segments, info = self._model.transcribe(samples, **self._decode_kwargs(context))
         raw = [RawSegment(s.start, s.end, s.text) for s in segments]  # runs the decoding
         return raw, info.language
 
-    def _decode_kwargs(self) -> dict[str, Any]:
+    def _decode_kwargs(self, context: str | None = None) -> dict[str, Any]:
         opts = self.options
         vad = vad_options(opts)
         return {
@@ -65,7 +67,7 @@ class FasterWhisperBackend:
             "log_prob_threshold": opts.log_prob_threshold,
             "no_speech_threshold": opts.no_speech_threshold,
             "condition_on_previous_text": opts.condition_on_previous_text,
-            "initial_prompt": opts.initial_prompt,
+            "initial_prompt": prompt_text(opts, context),
             "hotwords": opts.hotwords,
             "repetition_penalty": opts.repetition_penalty,
             "vad_filter": opts.vad_filter,

@@ -28,7 +28,7 @@ import whisper
 from faster_whisper.vad import SpeechTimestampsMap, get_speech_timestamps
 
 from asr.audio import SAMPLE_RATE
-from asr.backend import OPENAI_WHISPER, RawSegment, vad_options
+from asr.backend import OPENAI_WHISPER, RawSegment, prompt_text, vad_options
 from asr.convert import alignment_heads_dump
 from asr.errors import ModelError
 from asr.model_store import resolve_model_dir
@@ -100,8 +100,10 @@ class OpenAIWhisperBackend:
         self._model = load_openai_model(options)
         self._fp16 = self._model.device.type == "cuda" and "float16" in options.compute_type
 
-    def transcribe(self, samples: np.ndarray) -> tuple[list[RawSegment], str]:
-        """Recognise one channel of 16 kHz float32 samples."""
+    def transcribe(
+        self, samples: np.ndarray, context: str | None = None
+    ) -> tuple[list[RawSegment], str]:
+        """Recognise one channel of 16 kHz float32 samples (``context``: see Backend)."""
         samples = np.ascontiguousarray(samples, dtype=np.float32)
         chunks = None
         if self.options.vad_filter:
@@ -110,15 +112,15 @@ class OpenAIWhisperBackend:
                 return [], self.options.language or ""
             samples = np.concatenate([samples[c["start"] : c["end"]] for c in chunks])
         with torch.inference_mode():
-            result = whisper.transcribe(self._model, samples, **self._decode_kwargs())
+            result = whisper.transcribe(self._model, samples, **self._decode_kwargs(context))
         segments = [RawSegment(s["start"], s["end"], s["text"]) for s in result["segments"]]
         if chunks:
             segments = _restore_times(segments, chunks)
         return segments, str(result.get("language") or self.options.language or "")
 
-    def _decode_kwargs(self) -> dict[str, Any]:
+    def _decode_kwargs(self, context: str | None = None) -> dict[str, Any]:
         opts = self.options
-        prompt = " ".join(p.strip() for p in (opts.hotwords, opts.initial_prompt) if p) or None
+        prompt = prompt_text(opts, context, opts.hotwords)
         return {
             "language": opts.language,
             "task": "transcribe",

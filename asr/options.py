@@ -44,6 +44,11 @@ class TranscribeOptions:
         repetition_penalty: Penalty (> 1) for tokens already produced (faster-whisper only).
         window_s: Longest stretch of a recording decoded and transcribed at once; longer
             recordings are cut in pauses (see :mod:`asr.stream`). Bounds memory for long calls.
+        turn_min_silence_ms: In two-channel calls, silence (ms) on one channel that ends a
+            turn; each turn is decoded on its own (see :mod:`asr.turns`). Any pause in which
+            the other party speaks ends a turn too. Only used with ``vad_filter``.
+        turn_min_s: Turns shorter than this (seconds) are joined to a neighbouring turn of
+            the same speaker when the other party says nothing in between.
     """
 
     backend: str = "faster-whisper"
@@ -70,3 +75,5 @@ class TranscribeOptions:
     hotwords: str | None = None
     repetition_penalty: float = 1.0
     window_s: float = 300.0
+    turn_min_silence_ms: int = 900
+    turn_min_s: float = 1.0

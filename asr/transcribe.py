@@ -3,6 +3,9 @@
 Speaker convention for two-channel call recordings: **channel 0 (left) is the agent (接线员),
 channel 1 (right) is the caller (来电人)**. Each channel is transcribed on its own and the
 segments are merged in time order with ``Segment.speaker`` set to ``"agent"`` or ``"caller"``.
+Each channel is cut into speaker turns first and every turn is decoded on its own
+(:mod:`asr.turns`), so a segment never spans a turn of the other party and the merged order
+follows the conversation.
 Mono recordings, and stereo files whose two channels carry the same signal, give segments with
 ``speaker == ""``.
 
@@ -18,7 +21,8 @@ Whether a stereo file's channels are identical is decided on its first window.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +33,7 @@ from asr.backend import Backend, check_backend_name, load_backend, vad_options
 from asr.options import TranscribeOptions
 from asr.postprocess import clean_segment_text, drop_repeated_runs, join_texts
 from asr.stream import Window, iter_blocks, iter_windows
+from asr.turns import stereo_turns
 from asr.types import Segment, Transcript
 
 logger = logging.getLogger(__name__)
@@ -38,6 +43,8 @@ CALLER = "caller"
 CHANNEL_SPEAKERS: tuple[str, str] = (AGENT, CALLER)
 """Speaker of channel 0 (left) and channel 1 (right) of a two-channel recording."""
 _SPEAKER_ORDER = {"": 0, AGENT: 0, CALLER: 1}
+CONTEXT_CHARS = 100
+"""Characters of a speaker's earlier turns shown to Whisper before their next turn."""
 WINDOW_SEARCH_S = 60.0
 """How far before the window limit a pause is looked for (see :mod:`asr.stream`)."""
 
@@ -124,16 +131,42 @@ class Transcriber:
     def _transcribe_window(
         self, window: Window, split: bool, languages: list[str]
     ) -> list[Segment]:
-        channels = (
-            zip(window.samples, CHANNEL_SPEAKERS, strict=False)
-            if split
-            else [(window.samples[0], "")]
+        if split and self.options.vad_filter:
+            found = self._transcribe_turns(window.samples, languages)
+        elif split:
+            found = [
+                segment
+                for samples, speaker in zip(window.samples, CHANNEL_SPEAKERS, strict=False)
+                for segment in self._transcribe_channel(samples, speaker, languages)
+            ]
+        else:
+            found = self._transcribe_channel(window.samples[0], "", languages)
+        for segment in found:
+            segment.start = round(segment.start + window.start_s, 2)
+            segment.end = round(segment.end + window.start_s, 2)
+        return found
+
+    def _transcribe_turns(self, samples: np.ndarray, languages: list[str]) -> list[Segment]:
+        """Decode each speaker turn of a two-channel stretch on its own (see :mod:`asr.turns`).
+
+        Each turn is prompted with the same speaker's earlier text (as
+        ``condition_on_previous_text`` does within one decoding; the other party's words, tried
+        as well, made Whisper base worse). Times are clamped to the turn, so no segment runs
+        into the other party's turn.
+        """
+        left, right = stereo_turns(samples, self.options)
+        turns = sorted(
+            [(turn, 0) for turn in left] + [(turn, 1) for turn in right],
+            key=lambda item: (item[0].start, item[1]),
         )
         found: list[Segment] = []
-        for samples, speaker in channels:
-            for segment in self._transcribe_channel(samples, speaker, languages):
-                segment.start = round(segment.start + window.start_s, 2)
-                segment.end = round(segment.end + window.start_s, 2)
+        for turn, channel in turns:
+            piece = samples[channel, turn.start : turn.end]
+            speaker = CHANNEL_SPEAKERS[channel]
+            context = _prompt_context(s.text for s in found if s.speaker == speaker)
+            for segment in self._transcribe_channel(piece, speaker, languages, context):
+                segment.start = round(min(turn.start_s + segment.start, turn.end_s), 2)
+                segment.end = round(min(turn.start_s + segment.end, turn.end_s), 2)
                 found.append(segment)
         return found
 
@@ -150,12 +183,15 @@ class Transcriber:
         return self._transcribe_channel(samples, speaker, [])
 
     def _transcribe_channel(
-        self, samples: np.ndarray, speaker: str, languages: list[str]
+        self, samples: np.ndarray, speaker: str, languages: list[str], context: str | None = None
     ) -> list[Segment]:
-        """Like :meth:`transcribe_samples`; appends the detected language to ``languages``."""
+        """Like :meth:`transcribe_samples`; appends the detected language to ``languages``.
+
+        ``context``: text said just before, shown to the model as a prompt.
+        """
         if samples.size < SAMPLE_RATE // 10:  # under 0.1 s: nothing to recognise
             return []
-        raw, language = self._backend.transcribe(samples)
+        raw, language = self._backend.transcribe(samples, context or None)
         languages.append(language)
         texts = [clean_segment_text(s.text) for s in raw]
         keep = drop_repeated_runs(texts)
@@ -164,3 +200,14 @@ class Transcriber:
             for s, text, kept in zip(raw, texts, keep, strict=True)
             if kept and text
         ]
+
+
+def _prompt_context(texts: Iterable[str]) -> str:
+    """The last CONTEXT_CHARS of ``texts`` with punctuation turned into spaces.
+
+    Whisper base, prompted with full-width punctuation, often writes a wrong full-width
+    character (２, ４, a broken byte) where a comma belongs; plain spaces avoid that.
+    """
+    joined = " ".join(texts)
+    plain = "".join(ch if unicodedata.category(ch)[0] in "LN" else " " for ch in joined)
+    return " ".join(plain.split())[-CONTEXT_CHARS:]

@@ -9,7 +9,9 @@ Datasets:
   time from ``../shared/data/complaints`` (``tipdm2020_train.tsv`` label/text and
   ``tipdm2020_extra_segmented.tsv`` label/tokens, never copied here). Folds run over both
   files together; macro-F1 is reported over all rows and over the raw-text rows only, since
-  held-out messages are raw text. ``svm`` here is a plain LinearSVC (no calibration).
+  held-out messages are raw text. ``svm`` here is a plain LinearSVC (no calibration). The
+  features start from the product's free-label defaults (``classify.tfidf.default_options``);
+  ``--char-ngrams``, ``--min-df``, ``--C`` and ``--class-weight`` override them.
 
 Each run writes ``bench/results/classify_<dataset>_<model>_<UTC time>.json`` and the command
 prints a markdown table.
@@ -18,6 +20,7 @@ Usage::
 
     .venv/bin/python bench/classify_bench.py                        # seed + tipdm, both models
     .venv/bin/python bench/classify_bench.py --dataset seed --model logreg
+    .venv/bin/python bench/classify_bench.py --dataset tipdm --model svm --char-ngrams 2 4
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import json
 import logging
 import sys
 import time
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,7 +43,14 @@ from threadpoolctl import threadpool_limits
 
 from classify import evaluate
 from classify.model_io import read_training_tsv
-from classify.tfidf import DEFAULT_C, TfidfOptions, build_pipeline, cross_validated_proba
+from classify.tfidf import (
+    DEFAULT_C,
+    SCHEME_FREE,
+    TfidfOptions,
+    build_pipeline,
+    cross_validated_proba,
+    default_options,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "data" / "seed" / "seed.tsv"
@@ -84,12 +95,17 @@ def load_tipdm(data_dir: Path) -> tuple[list[str], list[str], np.ndarray]:
     return raw_texts + seg_texts, raw_labels + seg_labels, mask
 
 
-def bench_tipdm(model: str, folds: int, data_dir: Path) -> dict[str, Any]:
+def bench_tipdm(
+    model: str, folds: int, data_dir: Path, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """k-fold macro-F1 of words + char n-grams with a linear model on TipDM."""
     texts, labels, raw = load_tipdm(data_dir)
-    pipeline = build_pipeline(TfidfOptions(model=model, min_df=2))
+    options = replace(default_options(SCHEME_FREE), model=model, **(overrides or {}))
+    pipeline = build_pipeline(options)
     if model == "svm":
-        pipeline.set_params(clf=LinearSVC(C=DEFAULT_C["svm"], random_state=0))
+        C = options.C if options.C is not None else DEFAULT_C["svm"]
+        svm = LinearSVC(C=C, class_weight=options.class_weight, random_state=0)
+        pipeline.set_params(clf=svm)
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     start = time.perf_counter()
     with threadpool_limits(limits=1):
@@ -104,6 +120,7 @@ def bench_tipdm(model: str, folds: int, data_dir: Path) -> dict[str, Any]:
         }
 
     return {
+        "options": asdict(options),
         "n": len(texts),
         "n_raw_text": int(raw.sum()),
         "labels": len(set(labels)),
@@ -138,7 +155,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", action="append", choices=MODELS)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--char-ngrams", type=int, nargs=2, metavar=("MIN", "MAX"))
+    parser.add_argument("--min-df", type=int)
+    parser.add_argument("--C", type=float)
+    parser.add_argument("--class-weight", choices=("balanced",))
     args = parser.parse_args(argv)
+    overrides: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("char_ngrams", tuple(args.char_ngrams) if args.char_ngrams else None),
+            ("min_df", args.min_df),
+            ("C", args.C),
+            ("class_weight", args.class_weight),
+        )
+        if value is not None
+    }
     logging.basicConfig(level=logging.WARNING)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -148,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             if dataset == "seed":
                 result = bench_seed(model, args.folds)
             else:
-                result = bench_tipdm(model, args.folds, args.data_dir)
+                result = bench_tipdm(model, args.folds, args.data_dir, overrides)
             result.update(dataset=dataset, model=model, folds=args.folds)
             out = RESULTS / f"classify_{dataset}_{model}_{stamp}.json"
             out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")

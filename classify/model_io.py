@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,11 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
+# Label schemes (``label_scheme`` in meta.json): sub-category codes of the taxonomy, or any
+# other label set (e.g. a public data set's categories), predicted as the label itself.
+SCHEME_TAXONOMY = "taxonomy"
+SCHEME_FREE = "free"
+FREE_SCHEME_ALIASES = (SCHEME_FREE, "plain")  # "plain" is what the BERT classifier writes
 
 
 class ModelLoadError(ValueError):
@@ -36,6 +41,29 @@ class TrainingDataError(ValueError):
 
 class ModelVersionWarning(UserWarning):
     """A model was saved with a different library version than the one loading it."""
+
+
+def label_scheme(labels: Iterable[str], codes: Iterable[str]) -> str:
+    """``taxonomy`` when every label is a sub-category code, ``free`` when none looks like one.
+
+    Args:
+        labels: Training labels.
+        codes: The taxonomy's sub-category codes (``top.sub``).
+
+    Raises:
+        ValueError: Some labels are sub-category codes, or look like one (``top.anything``
+            with a top-level code of the taxonomy), and others are not: most likely a typo
+            or an outdated taxonomy.
+    """
+    codes, wanted = set(codes), set(labels)
+    unknown = sorted(wanted - codes)
+    if not unknown:
+        return SCHEME_TAXONOMY
+    tops = {c.split(".", 1)[0] for c in codes}
+    looks_like_code = any("." in x and x.split(".", 1)[0] in tops for x in unknown)
+    if looks_like_code or len(unknown) < len(wanted):
+        raise ValueError(f"训练标签不在分类体系中: {', '.join(unknown)}")
+    return SCHEME_FREE
 
 
 def data_sha256(texts: Sequence[str], labels: Sequence[str]) -> str:

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,11 @@ from threadpoolctl import threadpool_limits
 
 from classify import evaluate
 from classify.model_io import (
+    FREE_SCHEME_ALIASES,
+    SCHEME_FREE,
+    SCHEME_TAXONOMY,
     data_sha256,
+    label_scheme,
     load_model_dir,
     make_version,
     read_training_tsv,
@@ -106,6 +110,9 @@ class TfidfOptions:
         top_strategy: ``best_sub``, ``sum`` or ``auto`` (the better of the two in
             cross-validation, by top-level accuracy).
         threshold: Fixed review threshold; None to choose it by cross-validation.
+        calibration_ensemble: For ``svm``: average the calibrated models of 3 folds (True)
+            or calibrate on out-of-fold scores and predict with one LinearSVC fitted on all
+            data (False).
     """
 
     model: str = "logreg"
@@ -117,6 +124,7 @@ class TfidfOptions:
     target_precision: float = 0.9
     top_strategy: str = "auto"
     threshold: float | None = None
+    calibration_ensemble: bool = True
 
     def __post_init__(self) -> None:
         if self.model not in ("logreg", "svm"):
@@ -152,7 +160,9 @@ def build_pipeline(options: TfidfOptions | None = None) -> Pipeline:
         )
     else:
         svm = LinearSVC(C=C, class_weight=opts.class_weight, random_state=0)
-        classifier = CalibratedClassifierCV(svm, method="sigmoid", cv=3)
+        classifier = CalibratedClassifierCV(
+            svm, method="sigmoid", cv=3, ensemble=opts.calibration_ensemble
+        )
     return Pipeline(
         [
             ("normalize", FunctionTransformer(normalize_texts)),
@@ -215,8 +225,27 @@ def _cv_report(
     return strategy, threshold, report
 
 
+def default_options(scheme: str) -> TfidfOptions:
+    """Default options of a label scheme.
+
+    Taxonomy labels keep logistic regression, whose probabilities leave off-topic chatter
+    with low confidence (see bench/README.md). Free labels (written complaints, such as
+    TipDM 2020) use what cross-validated best there: LinearSVC with balanced class weights
+    (macro-F1 counts every class alike), one model on all data, sigmoid calibration.
+    """
+    if scheme == SCHEME_TAXONOMY:
+        return TfidfOptions()
+    return TfidfOptions(
+        model="svm",
+        min_df=2,
+        class_weight="balanced",
+        top_strategy="best_sub",
+        calibration_ensemble=False,
+    )
+
+
 class TfidfClassifier:
-    """A fitted TF-IDF classifier over the taxonomy's sub-categories."""
+    """A fitted TF-IDF classifier over the taxonomy's sub-categories or a free label set."""
 
     def __init__(self, pipeline: Pipeline, taxonomy: Taxonomy, meta: dict[str, Any]) -> None:
         """Wrap a fitted pipeline; use :meth:`train` or :meth:`load` rather than this."""
@@ -224,8 +253,10 @@ class TfidfClassifier:
         self.taxonomy = taxonomy
         self.meta = meta
         self.classes: list[str] = [str(c) for c in pipeline.classes_]
+        scheme = str(meta.get("label_scheme", SCHEME_TAXONOMY))
+        self.scheme = SCHEME_FREE if scheme in FREE_SCHEME_ALIASES else SCHEME_TAXONOMY
         unknown = [c for c in self.classes if c not in taxonomy.subcategory_codes]
-        if unknown:
+        if unknown and self.scheme == SCHEME_TAXONOMY:
             raise ValueError(
                 f"模型标签不在分类体系中: {', '.join(unknown)}；请用当前分类体系重新训练"
             )
@@ -247,16 +278,21 @@ class TfidfClassifier:
 
         Args:
             texts: Caller utterances or messages.
-            labels: Sub-category code of each text.
+            labels: Sub-category code of each text, or labels of another scheme when none
+                is a sub-category code (predicted as the label itself, no department).
             taxonomy: The taxonomy the labels come from.
-            options: Model and training options.
+            options: Model and training options; :func:`default_options` of the label
+                scheme when None.
 
         Raises:
-            ValueError: Empty data, mismatched lengths, labels outside the taxonomy, or a
-                sub-category with fewer than 2 examples.
+            ValueError: Empty data, mismatched lengths, labels partly outside the taxonomy,
+                or a label with fewer than 2 examples.
         """
-        opts = options or TfidfOptions()
-        _check_training_data(texts, labels, taxonomy)
+        scheme = _check_training_data(texts, labels, taxonomy)
+        opts = options or default_options(scheme)
+        if scheme == SCHEME_FREE and opts.top_strategy != "best_sub":
+            # Free labels have no top level to sum over.
+            opts = replace(opts, top_strategy="best_sub")
         proba, classes = cross_validated_proba(texts, labels, opts)
         strategy, threshold, report = _cv_report(proba, classes, labels, opts)
         logger.info("cross-validated %s: %s", KIND, report)
@@ -269,6 +305,7 @@ class TfidfClassifier:
             "version": make_version(KIND, data_hash),
             "created_at": utc_now_iso(),
             "labels": [str(c) for c in pipeline.classes_],
+            "label_scheme": scheme,
             "training_data_sha256": data_hash,
             "n_train": len(texts),
             "threshold": round(float(threshold), 6),
@@ -301,26 +338,31 @@ class TfidfClassifier:
             for row, i, k in zip(proba, picked, known, strict=True)
         ]
 
+    def _describe(self, code: str) -> tuple[str, str, str]:
+        """(top, label, department) of a class; a free label is all three but department."""
+        if self.scheme == SCHEME_FREE:
+            return code, code, ""
+        sub = self.taxonomy.subcategory(code)
+        return sub.top, sub.label, self.taxonomy.department_of(code).name
+
     def _prediction(self, row: np.ndarray, best: int, has_words: bool) -> Prediction:
         code = self.classes[best]
-        sub = self.taxonomy.subcategory(code)
+        top, label, department = self._describe(code)
         confidence = float(row[best])
         runners = [int(i) for i in np.argsort(-row, kind="stable") if i != best]
         alternatives = [
             Alternative(
-                code=self.classes[i],
-                label=self.taxonomy.subcategory(self.classes[i]).label,
-                score=float(row[i]),
+                code=self.classes[i], label=self._describe(self.classes[i])[1], score=float(row[i])
             )
             for i in runners[:MAX_ALTERNATIVES]
         ]
         return Prediction(
-            top=sub.top,
+            top=top,
             code=code,
-            label=sub.label,
+            label=label,
             confidence=confidence,
             alternatives=alternatives,
-            department=self.taxonomy.department_of(code).name,
+            department=department,
             needs_review=confidence < self.threshold or not has_words,
             model_version=self.version,
         )
@@ -336,26 +378,26 @@ class TfidfClassifier:
         Args:
             directory: The model directory.
             taxonomy: Taxonomy to map codes to labels and departments; the project's
-                ``data/taxonomy.yaml`` when None.
+                ``data/taxonomy.yaml`` when None (not consulted for free labels).
 
         Raises:
             ModelLoadError: Not a TF-IDF model directory.
-            ValueError: The model's labels are not in the taxonomy.
+            ValueError: A taxonomy-labelled model whose labels are not in the taxonomy.
         """
         pipeline, meta = load_model_dir(directory, KIND)
         return cls(pipeline, taxonomy or Taxonomy.load(), meta)
 
 
-def _check_training_data(texts: Sequence[str], labels: Sequence[str], taxonomy: Taxonomy) -> None:
+def _check_training_data(texts: Sequence[str], labels: Sequence[str], taxonomy: Taxonomy) -> str:
+    """Validate training data; returns its label scheme."""
     if len(texts) != len(labels):
         raise ValueError(f"文本数 {len(texts)} 与标签数 {len(labels)} 不一致")
     if not texts:
         raise ValueError("没有训练数据")
-    unknown = sorted(set(labels) - set(taxonomy.subcategory_codes))
-    if unknown:
-        raise ValueError(f"训练标签不在分类体系中: {', '.join(unknown)}")
+    scheme = label_scheme(labels, taxonomy.subcategory_codes)
     if len(set(labels)) < 2:
-        raise ValueError("至少需要 2 个子类的训练数据")
+        raise ValueError("至少需要 2 个类别的训练数据")
+    return scheme
 
 
 def train_from_tsv(
@@ -365,7 +407,7 @@ def train_from_tsv(
 
     Raises:
         TrainingDataError: A file is missing or has the wrong columns.
-        ValueError: Labels outside the taxonomy or too few examples.
+        ValueError: Labels partly outside the taxonomy or too few examples.
     """
     texts: list[str] = []
     labels: list[str] = []

@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from classify.phonetic import main_sound
 from classify.respell import respell
 
 _CLAUSE_END = re.compile(r"[，,。.！!？?；;、\n\s]")
@@ -240,11 +241,40 @@ def detect_urgency(text: str) -> Urgency:
     """
     text = text.replace("著", "着")  # Whisper's variant: 压著电线, 睡不著
     reasons = _dangers(text)
-    respelt = respell(text, _DANGER_WORDS)
+    respelt = respell_gas_smell(respell(text, _DANGER_WORDS))
     if respelt != text:
         for label, evidence in _dangers(respelt).items():
             reasons.setdefault(label, evidence)
     return Urgency(urgent=bool(reasons), reasons=[f"{k}：{v}" for k, v in reasons.items()])
+
+
+# Gas words as Whisper base mishears them on telephone audio, by toneless syllables: the
+# vowel after q drifts (煤气味 -> 没区位) and lou loses its o (漏气 -> 露气). Matched on
+# syllables, written back as the real word (same length), then judged by the usual rules,
+# negation included.
+_GAS_SOUNDS = (
+    (re.compile(r"(?:^| )(mei q[iu] wei)(?= |$)"), "煤气味"),
+    # 漏气 only right after a gas word (管道, 燃气, 煤气 within three syllables): 路起了 alone
+    # is a road.
+    (
+        re.compile(
+            r"(?:guan dao|[ry]an q[iu]|mei q[iu])(?: \S+){0,3} ((?:lou|lu) q[iu])"
+            r"(?= (?:le|liao|lin|ling)(?: |$))"
+        ),
+        "漏气",
+    ),
+)
+
+
+def respell_gas_smell(text: str) -> str:
+    """``text`` with misheard gas-smell and gas-leak words written as the real words."""
+    joined = " ".join(main_sound(ch) or "?" for ch in text)
+    chars = list(text)
+    for pattern, word in _GAS_SOUNDS:
+        for m in pattern.finditer(joined):
+            first = joined[: m.start(1)].count(" ")  # syllable index = character index
+            chars[first : first + len(word)] = word
+    return "".join(chars)
 
 
 def _dangers(text: str) -> dict[str, str]:

@@ -30,7 +30,8 @@ Whisper base on telephone audio mishears digits (see :mod:`classify.entities.spo
   digit said twice in a row (the commonest Whisper error: 03111, 86011);
   failing that, an extra digit at the end of the last group or the start of the first is
   dropped (72645 for 7264: Whisper adds digits at the ends of a group more often than in
-  the middle). Otherwise nothing is returned rather than a guess;
+  the middle); failing that, a digit repeated across the pause between two groups
+  (要512 2783 9046 for 151 2783 9046). Otherwise nothing is returned rather than a guess;
 * a missing digit (10 digits for a mobile, 11 for a landline with area code) is restored
   only when the grouping shows which group is short and that group holds a 1 to say twice:
   幺幺 is the pair Whisper most often merges (186,031,2468 for 186 0311 2468). Any other
@@ -270,7 +271,9 @@ def _repair(text: str, reading: _Reading) -> str | None:
     valid = _by_grouping(valid, reading, grown) or ({} if grown else valid)
     if len(set(valid.values())) == 1:
         return next(iter(valid.values()))
-    rules = (_doubled_one,) if grown else (_hotline_habit, _doubled, _at_group_ends)
+    rules = (
+        (_doubled_one,) if grown else (_hotline_habit, _doubled, _at_group_ends, _doubled_across)
+    )
     for rule in rules:
         results = set(rule(valid, reading).values())
         if len(results) == 1:
@@ -310,6 +313,19 @@ def _doubled(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
         for other in (k - 1, k + 1):
             same_group = 0 <= other < len(digits) and _group_of(other, reading.groups)[0] == group
             if same_group and digits[other] == digits[k]:
+                kept[k] = number
+    return kept
+
+
+def _doubled_across(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
+    """Deletions of a digit repeated across a pause between groups (512 2783 -> 512 783)."""
+    digits = reading.digits
+    kept = {}
+    for k, number in valid.items():
+        group = _group_of(k, reading.groups)[0]
+        for other in (k - 1, k + 1):
+            across = 0 <= other < len(digits) and _group_of(other, reading.groups)[0] != group
+            if across and digits[other] == digits[k]:
                 kept[k] = number
     return kept
 

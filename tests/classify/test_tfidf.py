@@ -19,11 +19,17 @@ from classify.model_io import (
     ModelVersionWarning,
     TrainingDataError,
     data_sha256,
+    label_scheme,
     read_training_tsv,
 )
 from classify.segment import segment
 from classify.taxonomy import Taxonomy
-from classify.tfidf import TfidfClassifier, TfidfOptions, normalize_text, train_from_tsv
+from classify.tfidf import (
+    TfidfClassifier,
+    TfidfOptions,
+    normalize_text,
+    train_from_tsv,
+)
 from classify.types import Prediction
 
 SEED_TSV = Path(__file__).resolve().parents[2] / "data" / "seed" / "seed.tsv"
@@ -234,11 +240,8 @@ def test_load_rejects_missing_or_foreign_directories(
         TfidfClassifier.load(directory)
 
 
-def test_load_rejects_a_taxonomy_without_the_model_labels(
-    model: TfidfClassifier, tmp_path: Path
-) -> None:
-    directory = model.save(tmp_path / "m")
-    small = Taxonomy.from_dict(
+def _garbage_only_taxonomy() -> Taxonomy:
+    return Taxonomy.from_dict(
         {
             "departments": {"urban": {"name": "市城市管理局"}},
             "categories": [
@@ -258,6 +261,13 @@ def test_load_rejects_a_taxonomy_without_the_model_labels(
             ],
         }
     )
+
+
+def test_load_rejects_a_taxonomy_without_the_model_labels(
+    model: TfidfClassifier, tmp_path: Path
+) -> None:
+    directory = model.save(tmp_path / "m")
+    small = _garbage_only_taxonomy()
     with pytest.raises(ValueError, match="不在分类体系中"):
         TfidfClassifier.load(directory, small)
 
@@ -300,6 +310,84 @@ def test_training_file_errors(taxonomy: Taxonomy, tmp_path: Path) -> None:
     unknown = _write_tsv(tmp_path / "u.tsv", "label\ttext", [("environment.rubbish", "垃圾")] * 4)
     with pytest.raises(ValueError, match=r"environment\.rubbish"):
         train_from_tsv([unknown], taxonomy)
+
+
+# -- free labels (a label set other than the taxonomy's) -------------------------------------
+
+FREE_LABELS = {
+    "administrative.heating": "城乡建设",
+    "safety.food_safety": "卫生计生",
+    "administrative.public_transport": "交通运输",
+    "environment.air_pollution": "环境保护",
+}
+
+
+@pytest.fixture(scope="module")
+def free_model(
+    seed: tuple[list[str], list[str]], taxonomy: Taxonomy, tmp_path_factory: pytest.TempPathFactory
+) -> TfidfClassifier:
+    texts, labels = seed
+    rows = [(FREE_LABELS[y], t) for t, y in zip(texts, labels, strict=True) if y in FREE_LABELS]
+    path = _write_tsv(tmp_path_factory.mktemp("free") / "free.tsv", "label\ttext", rows)
+    return train_from_tsv([path], taxonomy, None)
+
+
+def test_free_labels_are_predicted_as_themselves(free_model: TfidfClassifier) -> None:
+    assert free_model.meta["label_scheme"] == "free"
+    assert free_model.meta["labels"] == sorted(FREE_LABELS.values())
+    assert free_model.meta["top_strategy"] == "best_sub"
+    assert free_model.meta["options"]["model"] == "svm"
+    cases = {
+        "暖气片一点都不热，家里冷得待不住": "城乡建设",
+        "在饭店吃饭吃出了虫子，怀疑食物变质了": "卫生计生",
+        "公交车一直不来，等了一个小时": "交通运输",
+        "工厂烟囱天天冒黑烟，空气太呛了": "环境保护",
+    }
+    predictions = free_model.predict_many(list(cases))
+    for p, wanted in zip(predictions, cases.values(), strict=True):
+        assert p.code == p.label == p.top == wanted
+        assert p.department == ""
+        assert 0.0 < p.confidence <= 1.0
+        assert [a.code for a in p.alternatives] == [a.label for a in p.alternatives]
+        assert set(a.code for a in p.alternatives) == set(FREE_LABELS.values()) - {wanted}
+
+
+def test_free_label_model_round_trip_ignores_the_taxonomy(
+    free_model: TfidfClassifier, tmp_path: Path
+) -> None:
+    directory = free_model.save(tmp_path / "free")
+    assert json.loads((directory / META_FILE).read_text("utf-8"))["label_scheme"] == "free"
+    # Another taxonomy must not matter for a free-label model.
+    loaded = TfidfClassifier.load(directory, _garbage_only_taxonomy())
+    texts = ["暖气不热", "公交车晚点", *OFF_TOPIC]
+    assert loaded.predict_many(texts) == free_model.predict_many(texts)
+    assert all(p.needs_review for p in loaded.predict_many(["", "asdfgh qwerty"]))
+
+
+def test_taxonomy_models_record_their_scheme_and_keep_logistic_regression(
+    model: TfidfClassifier, tmp_path: Path
+) -> None:
+    assert model.meta["label_scheme"] == "taxonomy"
+    assert model.meta["options"]["model"] == "logreg"
+    # Directories saved before label schemes existed are taxonomy models.
+    directory = model.save(tmp_path / "old")
+    meta_path = directory / META_FILE
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta["label_scheme"]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    assert TfidfClassifier.load(directory).scheme == "taxonomy"
+
+
+def test_label_scheme_rejects_a_mix_of_codes_and_free_labels(taxonomy: Taxonomy) -> None:
+    codes = taxonomy.subcategory_codes
+    assert label_scheme(["城乡建设", "教育文体", "a.b"], codes) == "free"
+    assert label_scheme(["administrative.heating", "safety.gas_leak"], codes) == "taxonomy"
+    with pytest.raises(ValueError, match="城乡建设"):
+        label_scheme(["administrative.heating", "城乡建设"], codes)
+    with pytest.raises(ValueError, match=r"safety\.gas"):
+        label_scheme(["城乡建设", "safety.gas"], codes)
+    with pytest.raises(ValueError, match="2 个类别"):
+        TfidfClassifier.train(["暖气不热", "暖气坏了"], ["城乡建设"] * 2, taxonomy)
 
 
 def test_train_rejects_inconsistent_input(taxonomy: Taxonomy) -> None:

@@ -183,3 +183,16 @@ def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
 )
 def test_not_urgent_as_whisper_writes_it(text: str) -> None:
     assert detect_urgency(text) == Urgency(urgent=False, reasons=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        ("我们楼道里没区位特别大，相对人头晕", True),  # 煤气味 with the vowel after q drifted
+        ("好像是谁家燃气管道露气了，你们赶紧来", True),  # 漏气了 with lou heard as lu
+        ("楼道里没有没区位，就是有点潮", False),  # negated, as for the real word
+        ("我们小区的路起了个包，坑坑洼洼的", False),  # lu qi without le/lin after it
+    ],
+)
+def test_misheard_gas_words_by_syllables(text: str, urgent: bool) -> None:
+    assert detect_urgency(text).urgent is urgent
