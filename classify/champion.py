@@ -85,6 +85,9 @@ class ChampionWatcher:
 
     def _reload(self, wanted: str) -> None:
         with self._lock:
+            # Re-read under the lock: a thread holding a stale pointer must not swap an older
+            # champion back in after another thread loaded the newer one.
+            wanted = self.registry.champion_version() or wanted
             if wanted == self._version:  # another thread already loaded it
                 return
             path = self.registry.root / wanted
