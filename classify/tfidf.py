@@ -43,15 +43,15 @@ from classify.model_io import (
     save_model_dir,
     utc_now_iso,
 )
+from classify.scoring import prediction_from_row
 from classify.segment import segment
 from classify.taxonomy import Taxonomy
-from classify.types import Alternative, Prediction
+from classify.types import Prediction
 
 logger = logging.getLogger(__name__)
 
 KIND = "tfidf"
 META_SCHEMA = 1
-MAX_ALTERNATIVES = 3
 DEFAULT_C = {"logreg": 20.0, "svm": 1.0}
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -346,25 +346,14 @@ class TfidfClassifier:
         return sub.top, sub.label, self.taxonomy.department_of(code).name
 
     def _prediction(self, row: np.ndarray, best: int, has_words: bool) -> Prediction:
-        code = self.classes[best]
-        top, label, department = self._describe(code)
-        confidence = float(row[best])
-        runners = [int(i) for i in np.argsort(-row, kind="stable") if i != best]
-        alternatives = [
-            Alternative(
-                code=self.classes[i], label=self._describe(self.classes[i])[1], score=float(row[i])
-            )
-            for i in runners[:MAX_ALTERNATIVES]
-        ]
-        return Prediction(
-            top=top,
-            code=code,
-            label=label,
-            confidence=confidence,
-            alternatives=alternatives,
-            department=department,
-            needs_review=confidence < self.threshold or not has_words,
-            model_version=self.version,
+        return prediction_from_row(
+            row,
+            best,
+            self.classes,
+            self._describe,
+            threshold=self.threshold,
+            known=has_words,
+            version=self.version,
         )
 
     def save(self, directory: Path | str) -> Path:

@@ -22,14 +22,14 @@ import torch
 from classify import evaluate
 from classify.bert.corpus import normalize_text
 from classify.model_io import META_FILE, ModelLoadError, read_meta
+from classify.scoring import prediction_from_row
 from classify.taxonomy import Taxonomy
-from classify.types import Alternative, Prediction
+from classify.types import Prediction
 
 logger = logging.getLogger(__name__)
 
 KIND = "bert"
 META_SCHEMA = 1
-MAX_ALTERNATIVES = 3
 # ``model_type`` values of config.json accepted as a base or a fine-tuned model.
 BERT_FAMILY = (
     "bert",
@@ -201,25 +201,14 @@ class BertClassifier:
         return code, code, ""
 
     def _prediction(self, row: np.ndarray, best: int, known: bool) -> Prediction:
-        code = self.labels[best]
-        top, label, department = self._describe(code)
-        runners = [int(i) for i in np.argsort(-row, kind="stable") if i != best]
-        alternatives = [
-            Alternative(
-                code=self.labels[i], label=self._describe(self.labels[i])[1], score=float(row[i])
-            )
-            for i in runners[:MAX_ALTERNATIVES]
-        ]
-        confidence = float(row[best])
-        return Prediction(
-            top=top,
-            code=code,
-            label=label,
-            confidence=confidence,
-            alternatives=alternatives,
-            department=department,
-            needs_review=confidence < self.threshold or not known,
-            model_version=self.version,
+        return prediction_from_row(
+            row,
+            best,
+            self.labels,
+            self._describe,
+            threshold=self.threshold,
+            known=known,
+            version=self.version,
         )
 
     def save(self, directory: Path | str) -> Path:
