@@ -29,13 +29,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+# Run as a script, bench/ is on sys.path: the TipDM loader is shared with the TF-IDF bench.
+from classify_bench import load_tipdm
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 from threadpoolctl import threadpool_limits
 
 from classify.bert.finetune import FinetuneOptions, finetune
-from classify.model_io import read_training_tsv
 from classify.tfidf import DEFAULT_C, TfidfOptions, build_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,19 +46,6 @@ DEFAULT_BASE = REPO / "models" / "inhouse-bert"
 RESULTS = REPO / "bench" / "results"
 
 logger = logging.getLogger("bert_bench")
-
-
-def load_tipdm(data_dir: Path) -> tuple[list[str], list[str], np.ndarray]:
-    """Texts, labels and a mask of raw-text rows: train.tsv rows, then the extra rows."""
-    train = data_dir / "tipdm2020_train.tsv"
-    extra = data_dir / "tipdm2020_extra_segmented.tsv"
-    for path in (train, extra):
-        if not path.is_file():
-            sys.exit(f"needs {path}: the TipDM complaints of ../shared/data (see its README)")
-    raw_texts, raw_labels = read_training_tsv(train)
-    seg_texts, seg_labels = read_training_tsv(extra)
-    mask = np.array([True] * len(raw_texts) + [False] * len(seg_texts))
-    return raw_texts + seg_texts, raw_labels + seg_labels, mask
 
 
 def split(labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
