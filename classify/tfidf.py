@@ -35,6 +35,7 @@ from classify.model_io import (
     FREE_SCHEME_ALIASES,
     SCHEME_FREE,
     SCHEME_TAXONOMY,
+    TrainingDataError,
     data_sha256,
     label_scheme,
     load_model_dir,
@@ -43,6 +44,7 @@ from classify.model_io import (
     save_model_dir,
     utc_now_iso,
 )
+from classify.phonetic import is_han, main_sound
 from classify.scoring import prediction_from_row
 from classify.segment import segment
 from classify.taxonomy import Taxonomy
@@ -53,6 +55,11 @@ logger = logging.getLogger(__name__)
 KIND = "tfidf"
 META_SCHEMA = 1
 DEFAULT_C = {"logreg": 20.0, "svm": 1.0}
+# Reserved class of out-of-scope text (chatter, Whisper's hallucinations on silence). It is
+# trained like any class but never predicted: its probability mass only lowers the
+# confidence of the hotline categories, so off-topic text goes to review.
+OFF_TOPIC = "_off_topic"
+DEFAULT_BACKGROUND = Path(__file__).resolve().parents[1] / "data" / "seed" / "off_topic.txt"
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
@@ -65,8 +72,8 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
-# normalize_texts and word_tokens are pickled by name inside saved pipelines: renaming or
-# moving them breaks every saved model directory.
+# normalize_texts, word_tokens and sound_tokens are pickled by name inside saved pipelines:
+# renaming or moving them breaks every saved model directory.
 
 
 def normalize_text(text: str) -> str:
@@ -92,6 +99,26 @@ def word_tokens(text: str) -> list[str]:
     return segment(text)
 
 
+def sound_tokens(text: str) -> list[str]:
+    """Syllables of already normalised text, and pairs of neighbouring syllables.
+
+    Each Chinese character becomes its usual toneless reading with the sounds recognisers
+    confuse merged (:func:`classify.phonetic.fuzzy`), so a homophone Whisper wrote (一宝 for
+    医保, 暖器 for 暖气) gives the same features as the word meant. Pairs do not cross
+    anything that is not a Chinese character.
+    """
+    tokens: list[str] = []
+    previous = ""
+    for ch in text:
+        sound = main_sound(ch) if is_han(ch) else ""
+        if sound:
+            tokens.append(sound)
+            if previous:
+                tokens.append(f"{previous}_{sound}")
+        previous = sound
+    return tokens
+
+
 @dataclass
 class TfidfOptions:
     """How to build and train the model.
@@ -113,6 +140,9 @@ class TfidfOptions:
         calibration_ensemble: For ``svm``: average the calibrated models of 3 folds (True)
             or calibrate on out-of-fold scores and predict with one LinearSVC fitted on all
             data (False).
+        background: A text file of out-of-scope utterances (one per line) trained as the
+            reserved :data:`OFF_TOPIC` class; taxonomy labels only; None for none.
+        sounds: Add syllable features (:func:`sound_tokens`), robust to homophones.
     """
 
     model: str = "logreg"
@@ -125,6 +155,8 @@ class TfidfOptions:
     top_strategy: str = "auto"
     threshold: float | None = None
     calibration_ensemble: bool = True
+    background: str | None = None
+    sounds: bool = False
 
     def __post_init__(self) -> None:
         if self.model not in ("logreg", "svm"):
@@ -138,20 +170,26 @@ class TfidfOptions:
 def build_pipeline(options: TfidfOptions | None = None) -> Pipeline:
     """An unfitted pipeline: normalise -> (word TF-IDF + char TF-IDF) -> linear model."""
     opts = options or TfidfOptions()
-    features = FeatureUnion(
-        [
-            ("words", TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True, min_df=opts.min_df)),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=opts.char_ngrams,
-                    sublinear_tf=True,
-                    min_df=opts.min_df,
-                ),
+    parts: list[tuple[str, Any]] = [
+        ("words", TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True, min_df=opts.min_df)),
+        (
+            "chars",
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=opts.char_ngrams,
+                sublinear_tf=True,
+                min_df=opts.min_df,
             ),
-        ]
-    )
+        ),
+    ]
+    if opts.sounds:
+        parts.append(
+            (
+                "sounds",
+                TfidfVectorizer(analyzer=sound_tokens, sublinear_tf=True, min_df=opts.min_df),
+            )
+        )
+    features = FeatureUnion(parts)
     classifier: Any
     C = opts.C if opts.C is not None else DEFAULT_C[opts.model]
     if opts.model == "logreg":
@@ -198,11 +236,20 @@ def cross_validated_proba(
 def _cv_report(
     proba: np.ndarray, classes: list[str], labels: Sequence[str], options: TfidfOptions
 ) -> tuple[str, float, dict[str, Any]]:
-    """Choose the top-level strategy and the threshold from out-of-fold probabilities."""
+    """Choose the top-level strategy and the threshold from out-of-fold probabilities.
+
+    Accuracy figures count in-scope rows only; the threshold is chosen over all rows, an
+    accepted off-topic row counting as a wrong prediction.
+    """
+    keep = [i for i, c in enumerate(classes) if c != OFF_TOPIC]
+    full_labels = list(labels)
+    in_scope = np.array([y != OFF_TOPIC for y in full_labels])
+    proba, classes = proba[:, keep], [classes[i] for i in keep]
+    labels = [y for y in full_labels if y != OFF_TOPIC]
     by_strategy: dict[str, Any] = {}
     for strategy in evaluate.TOP_STRATEGIES:
-        picked = [classes[i] for i in evaluate.decide(proba, classes, strategy)]
-        by_strategy[strategy] = evaluate.score(labels, picked)
+        chosen = evaluate.decide(proba[in_scope], classes, strategy)
+        by_strategy[strategy] = evaluate.score(labels, [classes[i] for i in chosen])
     strategy = options.top_strategy
     if strategy == "auto":
         strategy = max(
@@ -211,17 +258,23 @@ def _cv_report(
         )
     idx = evaluate.decide(proba, classes, strategy)
     confidences = proba[np.arange(len(idx)), idx]
-    correct = np.array([classes[i] == y for i, y in zip(idx, labels, strict=True)])
+    correct = np.array([classes[i] == y for i, y in zip(idx, full_labels, strict=True)])
     threshold = options.threshold
     if threshold is None:
         threshold = evaluate.choose_threshold(confidences, correct, options.target_precision)
-    report = {
-        "folds": _n_folds(labels, options.cv_folds),
+    report: dict[str, Any] = {
+        "folds": _n_folds(full_labels, options.cv_folds),
         "n": len(labels),
         **by_strategy[strategy].as_dict(),
         "by_top_strategy": {s: sc.as_dict() for s, sc in by_strategy.items()},
-        "review": evaluate.review_summary(confidences, correct, threshold),
+        "review": evaluate.review_summary(confidences[in_scope], correct[in_scope], threshold),
     }
+    if not in_scope.all():
+        off = confidences[~in_scope]
+        report["off_topic"] = {
+            "n": int(off.size),
+            "sent_to_review": round(float((off < threshold).mean()), 4),
+        }
     return strategy, threshold, report
 
 
@@ -229,12 +282,15 @@ def default_options(scheme: str) -> TfidfOptions:
     """Default options of a label scheme.
 
     Taxonomy labels keep logistic regression, whose probabilities leave off-topic chatter
-    with low confidence (see bench/README.md). Free labels (written complaints, such as
-    TipDM 2020) use what cross-validated best there: LinearSVC with balanced class weights
-    (macro-F1 counts every class alike), one model on all data, sigmoid calibration.
+    with low confidence (see bench/README.md), learn the reserved off-topic class from
+    ``data/seed/off_topic.txt`` and add syllable features against Whisper's homophones.
+    Free labels (written complaints, such as TipDM 2020) use what cross-validated best
+    there: LinearSVC with balanced class weights (macro-F1 counts every class alike), one
+    model on all data, sigmoid calibration.
     """
     if scheme == SCHEME_TAXONOMY:
-        return TfidfOptions()
+        background = str(DEFAULT_BACKGROUND) if DEFAULT_BACKGROUND.is_file() else None
+        return TfidfOptions(background=background, sounds=True)
     return TfidfOptions(
         model="svm",
         min_df=2,
@@ -252,7 +308,10 @@ class TfidfClassifier:
         self.pipeline = pipeline
         self.taxonomy = taxonomy
         self.meta = meta
-        self.classes: list[str] = [str(c) for c in pipeline.classes_]
+        all_classes = [str(c) for c in pipeline.classes_]
+        # Columns of the hotline (or free) labels; the off-topic column is never predicted.
+        self._columns = [i for i, c in enumerate(all_classes) if c != OFF_TOPIC]
+        self.classes: list[str] = [all_classes[i] for i in self._columns]
         scheme = str(meta.get("label_scheme", SCHEME_TAXONOMY))
         self.scheme = SCHEME_FREE if scheme in FREE_SCHEME_ALIASES else SCHEME_TAXONOMY
         unknown = [c for c in self.classes if c not in taxonomy.subcategory_codes]
@@ -293,21 +352,28 @@ class TfidfClassifier:
         if scheme == SCHEME_FREE and opts.top_strategy != "best_sub":
             # Free labels have no top level to sum over.
             opts = replace(opts, top_strategy="best_sub")
-        proba, classes = cross_validated_proba(texts, labels, opts)
-        strategy, threshold, report = _cv_report(proba, classes, labels, opts)
+        background = read_background(opts.background) if scheme == SCHEME_TAXONOMY else []
+        all_texts = [*texts, *background]
+        all_labels = [*labels, *[OFF_TOPIC] * len(background)]
+        proba, classes = cross_validated_proba(all_texts, all_labels, opts)
+        strategy, threshold, report = _cv_report(proba, classes, all_labels, opts)
         logger.info("cross-validated %s: %s", KIND, report)
         with threadpool_limits(limits=1):
-            pipeline = build_pipeline(opts).fit(list(texts), list(labels))
+            pipeline = build_pipeline(opts).fit(all_texts, all_labels)
         data_hash = data_sha256(texts, labels)
         meta = {
             "kind": KIND,
             "schema": META_SCHEMA,
             "version": make_version(KIND, data_hash),
             "created_at": utc_now_iso(),
-            "labels": [str(c) for c in pipeline.classes_],
+            "labels": [str(c) for c in pipeline.classes_ if c != OFF_TOPIC],
             "label_scheme": scheme,
             "training_data_sha256": data_hash,
             "n_train": len(texts),
+            "off_topic": {
+                "n": len(background),
+                "sha256": data_sha256(background, [OFF_TOPIC] * len(background)),
+            },
             "threshold": round(float(threshold), 6),
             "top_strategy": strategy,
             "options": asdict(opts),
@@ -328,15 +394,22 @@ class TfidfClassifier:
         """
         if not texts:
             return []
-        features = self.pipeline[:-1].transform(list(texts))
-        proba = np.asarray(self.pipeline[-1].predict_proba(features))
-        n_words = len(self.pipeline["features"].transformer_list[0][1].vocabulary_)
-        known = np.asarray(features[:, :n_words].getnnz(axis=1)) > 0
+        proba, known = self.scores(texts)
         picked = evaluate.decide(proba, self.classes, self.top_strategy)
         return [
             self._prediction(row, int(i), bool(k))
             for row, i, k in zip(proba, picked, known, strict=True)
         ]
+
+    def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Class probabilities (columns in :attr:`classes` order; with an off-topic class
+        they sum to less than 1) and, per text, whether it shares at least one word with
+        the training data."""
+        features = self.pipeline[:-1].transform(list(texts))
+        proba = np.asarray(self.pipeline[-1].predict_proba(features))[:, self._columns]
+        n_words = len(self.pipeline["features"].transformer_list[0][1].vocabulary_)
+        known = np.asarray(features[:, :n_words].getnnz(axis=1)) > 0
+        return proba, known
 
     def _describe(self, code: str) -> tuple[str, str, str]:
         """(top, label, department) of a class; a free label is all three but department."""
@@ -375,6 +448,21 @@ class TfidfClassifier:
         """
         pipeline, meta = load_model_dir(directory, KIND)
         return cls(pipeline, taxonomy or Taxonomy.load(), meta)
+
+
+def read_background(path: str | Path | None) -> list[str]:
+    """Out-of-scope utterances, one per line (blank lines and ``#`` comments skipped).
+
+    Raises:
+        TrainingDataError: The file is named but missing.
+    """
+    if path is None:
+        return []
+    file = Path(path)
+    if not file.is_file():
+        raise TrainingDataError(f"找不到无关话语文件 (background file missing): {file}")
+    lines = (line.strip() for line in file.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def _check_training_data(texts: Sequence[str], labels: Sequence[str], taxonomy: Taxonomy) -> str:

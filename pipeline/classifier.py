@@ -47,7 +47,12 @@ def load_model_dir(path: Path, taxonomy_path: Path | None = None) -> Classifier:
         from classify.taxonomy import Taxonomy
 
         return BertClassifier.load(path, Taxonomy.load(taxonomy_path))
-    raise ValueError(f"未知的模型类型 {kind!r} in {path}; supported: tfidf, bert")
+    if kind == "ensemble":
+        from classify.ensemble import EnsembleClassifier
+        from classify.taxonomy import Taxonomy
+
+        return EnsembleClassifier.load(path, Taxonomy.load(taxonomy_path))
+    raise ValueError(f"未知的模型类型 {kind!r} in {path}; supported: tfidf, bert, ensemble")
 
 
 def train_default(settings: Settings, registry: Registry) -> Path:

@@ -35,7 +35,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _for_each_file(
-    files: Sequence[str], work: Callable[[str], dict[str, Any]], as_json: bool,
+    files: Sequence[str],
+    work: Callable[[str], dict[str, Any]],
+    as_json: bool,
     summary: Callable[[dict[str, Any]], str],
 ) -> int:
     """Run ``work`` on each file in its own try/except; one bad file does not stop the batch."""
@@ -71,9 +73,7 @@ def cmd_process(args: argparse.Namespace) -> int:
         drafts[name] = draft
         return draft.to_json()
 
-    return _for_each_file(
-        args.files, work, args.json, lambda r: draft_summary(drafts[r["source"]])
-    )
+    return _for_each_file(args.files, work, args.json, lambda r: draft_summary(drafts[r["source"]]))
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
@@ -134,8 +134,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     from classify.taxonomy import Taxonomy
     from classify.tfidf import train_from_tsv
 
-    if args.kind == "ensemble":
-        raise ValueError("暂不支持 ensemble 模型 (not built yet: use tfidf or bert)")
     settings = Settings()
     paths = [Path(p) for p in args.data]
     for p in paths:
@@ -143,10 +141,19 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise ValueError(f"训练数据不存在: {p}")
     taxonomy = Taxonomy.load(settings.taxonomy_path)
     model: Any
+    if args.kind in ("bert", "ensemble"):
+        from classify.bert.finetune import FinetuneOptions
+
+        tuning = FinetuneOptions(threads=args.threads)
     if args.kind == "bert":
         from classify.bert.finetune import train_from_tsv as train_bert
 
-        model = train_bert(paths, Path(args.base_model), taxonomy)
+        model = train_bert(paths, Path(args.base_model), taxonomy, tuning)
+    elif args.kind == "ensemble":
+        from classify.ensemble import EnsembleOptions
+        from classify.ensemble import train_from_tsv as train_ensemble
+
+        model = train_ensemble(paths, Path(args.base_model), taxonomy, EnsembleOptions(bert=tuning))
     else:
         model = train_from_tsv(paths, taxonomy)
     out = Path(args.out)
@@ -169,7 +176,9 @@ def _gate_promote(registry: Any, version: str, override_reason: str | None) -> s
 
     settings = Settings()
     decision = check(
-        registry, version, load_frozen_eval(),
+        registry,
+        version,
+        load_frozen_eval(),
         loader=lambda path: load_model_dir(path, settings.taxonomy_path),
     )
     promote(registry, decision, override_reason=override_reason, actor="cli")
@@ -275,8 +284,13 @@ def build_parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParse
     p.add_argument("--kind", default="tfidf", choices=["tfidf", "bert", "ensemble"])
     p.add_argument("--out", required=True, help="output model directory")
     p.add_argument(
-        "--base-model", default=str(MODELS_DIR / "inhouse-bert"),
-        help="with --kind bert: any BERT-family directory (default: the in-house checkpoint)",
+        "--base-model",
+        default=str(MODELS_DIR / "inhouse-bert"),
+        help="with --kind bert or ensemble: any BERT-family directory (default: the in-house"
+        " checkpoint)",
+    )
+    p.add_argument(
+        "--threads", type=int, default=1, help="with --kind bert or ensemble: torch CPU threads"
     )
     p.add_argument("--register", action="store_true", help="add the model to the registry")
     p.add_argument("--promote", action="store_true", help="with --register: make it champion")

@@ -61,6 +61,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--run-dir", type=Path, default=DEFAULT_RUN_DIR, help="检查点与日志目录")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="最终模型目录")
     p.add_argument("--resume", action="store_true", help="从 run-dir 的检查点继续")
+    p.add_argument(
+        "--init-from",
+        type=Path,
+        default=None,
+        help="从已有预训练模型目录的权重与词表开始新一轮预训练（新的优化器与学习率计划）",
+    )
     p.add_argument("--card-only", action="store_true", help="只根据已有结果重写 MODEL_CARD.md")
     p.add_argument("--max-steps", type=int, default=None)
     p.add_argument(
@@ -87,6 +93,13 @@ def options_from_args(args: argparse.Namespace) -> PretrainOptions:
 def write_model_card(result: PretrainResult, commands: list[str], distinct_chars: int) -> Path:
     """``MODEL_CARD.md`` next to the weights: data, size, steps, held-out MLM accuracy."""
     heldout, options = result.heldout, result.options
+    stages = ""
+    if result.init_from:
+        stages = (
+            f", continuing from the weights of an earlier stage of {result.steps_before:,} steps"
+            f" ({result.minutes_before} min): {result.steps + result.steps_before:,} steps and"
+            f" {round(result.elapsed_minutes + result.minutes_before, 2)} min in all"
+        )
     text = f"""# inhouse-bert: compact Chinese character BERT (masked LM)
 
 Pretrained in this project on CPU, because no pretrained Chinese BERT can be downloaded here.
@@ -123,7 +136,7 @@ can replace it in `classify.bert.finetune`.
   (max steps {options.max_steps}, time budget {options.time_budget_minutes} min),
   batches of <= {options.batch_tokens} padded tokens grouped by length, {options.threads}
   CPU thread(s).
-- Steps: {result.steps:,} ({result.elapsed_minutes} min of training).
+- Steps: {result.steps:,} ({result.elapsed_minutes} min of training){stages}.
 
 ## Result
 - Held-out masked-token accuracy: **{heldout.get("mlm_accuracy")}** (loss {heldout.get("loss")},
@@ -226,7 +239,14 @@ def main(argv: list[str] | None = None) -> int:
             options = options_from_args(args)
             commands = record_command(args.run_dir, args.resume)
             result = pretrain(
-                texts, args.run_dir, args.out, options, args.resume, seed_texts, args.max_mb
+                texts,
+                args.run_dir,
+                args.out,
+                options,
+                args.resume,
+                seed_texts,
+                args.max_mb,
+                init_from=args.init_from,
             )
     except (CorpusError, PretrainError, ValueError, OSError) as exc:
         print(f"错误: {exc}", file=sys.stderr)

@@ -17,7 +17,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -316,6 +316,10 @@ def finetune(
     label_list = sorted(set(labels))
     scheme = label_scheme(label_list, taxonomy)
     model, tokenizer = load_base_model(base_dir, label_list)
+    longest = int(model.config.max_position_embeddings)
+    if opts.max_length > longest:  # a small base model cannot read more positions
+        logger.info("max_length %d -> %d (the base model's positions)", opts.max_length, longest)
+        opts = replace(opts, max_length=longest)
     ids = {label: i for i, label in enumerate(label_list)}
     normalized = [normalize_text(t) for t in texts]
     encoded = tokenizer(normalized, truncation=True, max_length=opts.max_length)["input_ids"]

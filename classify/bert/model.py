@@ -185,11 +185,11 @@ class BertClassifier:
         proba = self.predict_proba(texts)
         picked = evaluate.decide(proba, self.labels, self.top_strategy)
         return [
-            self._prediction(row, int(best), self._has_known_tokens(text))
+            self._prediction(row, int(best), self.has_known_tokens(text))
             for row, best, text in zip(proba, picked, texts, strict=True)
         ]
 
-    def _has_known_tokens(self, text: str) -> bool:
+    def has_known_tokens(self, text: str) -> bool:
         ids = self.tokenizer(normalize_text(text), add_special_tokens=False)["input_ids"]
         return any(i != self.tokenizer.unk_token_id for i in ids)
 

@@ -125,6 +125,9 @@ class PretrainResult:
     elapsed_minutes: float
     heldout: dict[str, float] = field(default_factory=dict)
     options: PretrainOptions = field(default_factory=PretrainOptions)
+    init_from: str | None = None
+    steps_before: int = 0
+    minutes_before: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
@@ -212,6 +215,19 @@ class _Run:
         self.rng = random.Random(options.seed)
         self.epoch = 0
         self.position = 0
+        # Summary of the model this run started from (second-stage pretraining), if any.
+        self.stage_before: dict[str, Any] = {}
+
+    def init_weights(self, model_dir: Path) -> None:
+        """Start from the weights of an earlier run's model directory."""
+        try:
+            earlier = BertForMaskedLM.from_pretrained(model_dir, torch_dtype=torch.float32)
+            self.model.load_state_dict(earlier.state_dict())
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise PretrainError(
+                f"无法从 {model_dir} 载入权重（大小须与本次设置一致）: {exc}"
+            ) from exc
+        logger.info("starting from the weights of %s", model_dir)
 
     def save_checkpoint(self) -> None:
         state = {
@@ -224,6 +240,7 @@ class _Run:
             "torch_rng": torch.get_rng_state(),
             "options": asdict(self.options),
             "data_sha256": self.data_sha256,
+            "stage_before": self.stage_before,
         }
         atomic_torch_save(state, self.run_dir / CHECKPOINT_FILE)
         logger.info("checkpoint at step %d saved to %s", self.schedule.step, self.run_dir)
@@ -236,6 +253,7 @@ class _Run:
         self.optimizer.load_state_dict(state["optimizer"])
         self.schedule.load_state_dict(state["schedule"])
         self.epoch, self.position = int(state["epoch"]), int(state["position"])
+        self.stage_before = dict(state.get("stage_before", {}))
         self.rng.setstate(state["python_rng"])
         torch.set_rng_state(state["torch_rng"])
         logger.info("resumed at step %d (epoch %d)", self.schedule.step, self.epoch)
@@ -339,6 +357,7 @@ def pretrain(
     resume: bool = False,
     required_texts: Sequence[str] = (),
     max_mb: float = 25.0,
+    init_from: Path | str | None = None,
 ) -> PretrainResult:
     """Pretrain (or continue pretraining) a character BERT and save it to ``out_dir``.
 
@@ -350,6 +369,9 @@ def pretrain(
         resume: Continue from ``run_dir/checkpoint.pt``.
         required_texts: Texts whose characters always enter the vocabulary.
         max_mb: Size above which weights are stored in fp16.
+        init_from: A model directory written by an earlier run (``out_dir`` of it): start
+            from its weights and vocabulary with a fresh optimizer and schedule (a second
+            stage of pretraining). Its sizes must match ``options``.
 
     Raises:
         PretrainError: Bad options, a checkpoint where none is expected or the reverse.
@@ -361,12 +383,28 @@ def pretrain(
     if len(chunks) < 2:
         raise PretrainError("预训练文本太少（至少需要 2 个文本块）")
     run_dir.mkdir(parents=True, exist_ok=True)
-    if not resume:
+    if init_from is not None and resume:
+        raise PretrainError("--init-from 只用于开始新一轮预训练，不能与 --resume 同用")
+    before: dict[str, Any] = {}
+    if init_from is not None:
+        init_from = Path(init_from)
+        if not (init_from / VOCAB_FILE).is_file():
+            raise PretrainError(f"{init_from} 不是预训练模型目录（缺少 {VOCAB_FILE}）")
+        (run_dir / VOCAB_FILE).write_text(
+            (init_from / VOCAB_FILE).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        if (init_from / SUMMARY_FILE).is_file():
+            before = json.loads((init_from / SUMMARY_FILE).read_text(encoding="utf-8"))
+    elif not resume:
         vocab = build_vocab(chunks, options.min_count, options.vocab_size, required_texts)
         write_vocab(vocab, run_dir / VOCAB_FILE)
     run = _Run(run_dir, options, chunks)
     if resume:
         run.load_checkpoint()
+        before = run.stage_before
+    elif init_from is not None:
+        run.init_weights(Path(init_from))
+        run.stage_before = {**before, "path": str(init_from)}
     logger.info(
         "pretraining %d parameters on %d chunks (%d held out), vocabulary %d",
         count_parameters(run.model),
@@ -391,6 +429,11 @@ def pretrain(
         elapsed_minutes=round(run.schedule.elapsed_s / 60, 2),
         heldout=heldout,
         options=options,
+        init_from=before.get("path"),
+        steps_before=int(before.get("steps", 0)) + int(before.get("steps_before", 0)),
+        minutes_before=round(
+            float(before.get("elapsed_minutes", 0)) + float(before.get("minutes_before", 0)), 2
+        ),
     )
     summary = {**result.as_dict(), "data_sha256": run.data_sha256}
     (out_dir / SUMMARY_FILE).write_text(

@@ -16,9 +16,16 @@ from tests.pipeline.conftest import REPO, cli_env, run_cli
 
 def test_parser_knows_every_command() -> None:
     parser = build_parser([add_service_commands])
-    for argv in (["process", "a.wav", "--json"], ["transcribe", "a.wav"], ["classify", "x"],
-                 ["train", "--data", "a.tsv", "--out", "o"], ["models", "list"], ["serve"],
-                 ["retrain", "--corrections", "c.tsv"], ["create-admin", "root"]):
+    for argv in (
+        ["process", "a.wav", "--json"],
+        ["transcribe", "a.wav"],
+        ["classify", "x"],
+        ["train", "--data", "a.tsv", "--out", "o"],
+        ["models", "list"],
+        ["serve"],
+        ["retrain", "--corrections", "c.tsv"],
+        ["create-admin", "root"],
+    ):
         assert parser.parse_args(argv).command == argv[0]
 
 
@@ -81,8 +88,9 @@ def test_train_register_promote_and_rollback(tmp_path: Path) -> None:
     env = cli_env(tmp_path)
     seed = str(REPO / "data" / "seed" / "seed.tsv")
     for name in ("m1", "m2"):
-        r = run_cli(["train", "--data", seed, "--out", str(tmp_path / name),
-                     "--register", "--promote"], env)
+        r = run_cli(
+            ["train", "--data", seed, "--out", str(tmp_path / name), "--register", "--promote"], env
+        )
         assert r.returncode == 0, r.stderr[-2000:]
     listing = run_cli(["models", "list"], env).stdout.splitlines()
     assert len(listing) == 2 and listing[1].startswith("*")
@@ -142,6 +150,30 @@ def test_train_bert_kind_and_classify_with_it(tmp_path: Path) -> None:
     category = json.loads(result.stdout)["category"]
     assert category["code"] in {"environment.garbage", "safety.gas_leak"}
     assert category["model_version"].startswith("bert-")
+
+
+@pytest.mark.skipif(
+    not (REPO / "models" / "inhouse-bert" / "config.json").exists(),
+    reason="the in-house BERT checkpoint (models/inhouse-bert) is not in this checkout",
+)
+def test_train_ensemble_kind_then_evaluate_it(tmp_path: Path) -> None:
+    lines = (REPO / "data" / "seed" / "seed.tsv").read_text("utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    small = tmp_path / "small.tsv"
+    keep = [r for r in rows if r.startswith(("environment.garbage\t", "safety.gas_leak\t"))]
+    small.write_text("\n".join([header, *keep]) + "\n", "utf-8")
+    env = cli_env(tmp_path)
+    out = tmp_path / "ens-model"
+    argv = ["train", "--data", str(small), "--kind", "ensemble", "--out", str(out)]
+    trained = run_cli([*argv, "--threads", "2"], env)
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    meta = json.loads((out / "meta.json").read_text("utf-8"))
+    assert meta["kind"] == "ensemble" and set(meta["weights"]) == {"tfidf", "bert"}
+    result = run_cli(["evaluate", "--model", str(out), "--data", str(small), "--json"], env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    metrics = json.loads(result.stdout)
+    assert metrics["model_version"] == meta["version"]
+    assert metrics["accuracy"] > 0.9  # its own training data, two clear-cut classes
 
 
 def test_evaluate_prints_the_metrics_contract(tmp_path: Path) -> None:
