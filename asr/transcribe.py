@@ -32,6 +32,7 @@ from asr.audio import SAMPLE_RATE, channels_identical, count_channels
 from asr.backend import Backend, check_backend_name, load_backend, vad_options
 from asr.options import TranscribeOptions
 from asr.postprocess import clean_segment_text, drop_repeated_runs, join_texts
+from asr.redecode import DIGIT_VARIANTS, SPAN_PAD_S, Variant, at_speed, read_span
 from asr.stream import Window, iter_blocks, iter_windows
 from asr.turns import stereo_turns
 from asr.types import Segment, Transcript
@@ -181,6 +182,38 @@ class Transcriber:
             Cleaned, non-empty segments in time order.
         """
         return self._transcribe_channel(samples, speaker, [])
+
+    def redecode(
+        self,
+        path: str | Path,
+        segment: Segment,
+        variants: Iterable[Variant] = DIGIT_VARIANTS,
+    ) -> list[tuple[str, str]]:
+        """Decode the stretch of one segment again in each variant (see :mod:`asr.redecode`).
+
+        Args:
+            path: The recording the segment came from.
+            segment: A segment of its transcript; a ``caller`` or ``agent`` segment is read
+                from that party's channel (right or left), any other from the mono mix.
+            variants: How to decode.
+
+        Returns:
+            ``(variant name, text)`` per variant, text simplified and cleaned ("" if nothing
+            was recognised).
+
+        Raises:
+            AudioError: The file is missing, empty, corrupt or not audio.
+        """
+        channel = {"agent": 0, "caller": 1}.get(segment.speaker)
+        if channel is not None and count_channels(Path(path)) < 2:
+            channel = None
+        samples = read_span(path, segment.start - SPAN_PAD_S, segment.end + SPAN_PAD_S, channel)
+        found = []
+        for variant in variants:
+            piece = at_speed(samples, variant.speed)
+            decoded = self._transcribe_channel(piece, segment.speaker, [], variant.prompt)
+            found.append((variant.name, join_texts(s.text for s in decoded)))
+        return found
 
     def _transcribe_channel(
         self, samples: np.ndarray, speaker: str, languages: list[str], context: str | None = None

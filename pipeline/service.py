@@ -12,6 +12,7 @@ from classify.keywords import extract_keywords
 from classify.urgency import detect_urgency
 from pipeline.classifier import Classifier, load_classifier
 from pipeline.draft import TicketDraft
+from pipeline.phones import confirm_phone, with_confirmed
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -69,7 +70,12 @@ class Pipeline:
     def process_file(self, path: str | Path, source: str | None = None) -> TicketDraft:
         """Turn one recording into a draft work order."""
         transcript = self.transcribe(path)
-        return self.understand(transcript, source=source or str(path))
+        draft = self.understand(transcript, source=source or str(path))
+        if self.settings.phone_check and draft.prediction is not None:
+            check = confirm_phone(Path(path), transcript, self.transcriber.redecode)
+            if check is not None:
+                draft.entities.phones = with_confirmed(draft.entities.phones, check.phone)
+        return draft
 
     def process_text(self, text: str, source: str = "text") -> TicketDraft:
         """Turn a text message (WeChat, app, web form) into a draft work order."""

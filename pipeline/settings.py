@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     whisper_compute_type: str = "int8"
     whisper_beam_size: int = 5
     whisper_cpu_threads: int = 0  # 0: let CTranslate2 decide
+    # Decode the stretch where the caller reads out a phone number again and vote
+    # (pipeline.phones); costs a few seconds per call.
+    phone_check: bool = True
     cache_dir: Path = _default_cache_dir()
 
     # Text understanding

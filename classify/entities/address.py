@@ -181,10 +181,13 @@ def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) ->
 
 
 def extract_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[str]:
-    """Canonical address strings said in ``text``, deduplicated, in order.
+    """Canonical address strings said in ``text``, deduplicated, the most useful first.
 
     An address whose parts all recur in a more complete address of the same text is left
-    out (塔南路 ... 裕华区塔南路199号 gives only the second).
+    out (塔南路 ... 裕华区塔南路199号 gives only the second). Addresses with a road and a
+    house number come first, then those with a district, each group in order of
+    appearance: a ticket takes the first, and 民心河 said before 长安区和平东路330号 is
+    where the problem is seen, not where to send someone.
 
     Examples:
         >>> extract_addresses("我家在常安区钟山东路一百二十八号阳光小区三号楼二单元")
@@ -192,7 +195,14 @@ def extract_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[str
     """
     addresses = parse_addresses(text, gazetteer)
     kept = [a for a in addresses if not any(_subsumed(a, b) for b in addresses)]
+    kept.sort(key=_usefulness)  # stable: order of appearance within a group
     return list(dict.fromkeys(a.text for a in kept))
+
+
+def _usefulness(address: Address) -> tuple[bool, bool]:
+    """Sort key: road with house number first, then with a district."""
+    district, road, number, _, _ = address.parts()
+    return (not (road and number), not district)
 
 
 def _subsumed(a: Address, b: Address) -> bool:

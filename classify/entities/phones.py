@@ -4,7 +4,7 @@ Accepted forms, in Arabic or Chinese digits (幺 = 1, 洞/零/〇 = 0, 两 = 2) 
 split over spaces, commas or hyphens the way Whisper writes pauses:
 
 * mobile numbers, 11 digits starting 13-19 (an 86 country prefix is dropped);
-* landlines with an area code, 0311 + 7-8 digits (any 0xx/0xxx code is accepted);
+* landlines with an area code: 0311 (石家庄) + 8 digits, 010/02x + 8, any other 0xxx + 7-8;
 * 7-8 digit local numbers, only right after a word that says a phone number follows
   (电话, 手机, 座机, 号码, 联系方式, 打, 拨), because bare 7-8 digit numbers are usually
   something else.
@@ -47,7 +47,9 @@ from classify.entities.idcard import find_id_numbers
 from classify.entities.spoken_digits import Group, chain_groups, find_groups
 
 _MOBILE_RE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE_RE = re.compile(r"0(?:10|2\d)\d{8}|0[3-9]\d{2}[2-9]\d{6,7}")
+# Landlines: 010/02x + 8 digits; 0311 (石家庄, the default city) + 8 digits; other area
+# codes + 7 or 8.
+_LANDLINE_RE = re.compile(r"0(?:10|2\d)\d{8}|0311[2-9]\d{7}|0(?!311)[3-9]\d{2}[2-9]\d{6,7}")
 _LOCAL_RE = re.compile(r"[2-9]\d{6,7}")
 _HOTLINE = "12345"
 _MAX_DIGITS = 13

@@ -1,0 +1,130 @@
+"""The phone-number check: finding the stretch, reading, voting, re-decoding for real."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from asr.redecode import DIGIT_VARIANTS, SPOKEN_DIGITS_PROMPT, Variant, at_speed, read_span
+from asr.types import Segment, Transcript
+from pipeline.phones import (
+    confirm_phone,
+    phone_stretch,
+    read_number,
+    vote,
+    with_confirmed,
+)
+from tests.pipeline.conftest import CALLS
+
+
+def _transcript(*segments: Segment) -> Transcript:
+    return Transcript(text="".join(s.text for s in segments), segments=list(segments))
+
+
+def test_read_number_takes_the_number_after_a_correction() -> None:
+    text = "电话是要三要二六八四五零七三，不对不对，说错了，是要三要二六八四五零七八。"
+    assert read_number(text) == "13126845078"
+    assert read_number("电话13126845073") == "13126845073"
+    assert read_number("地址是中山路一百号") is None
+
+
+def test_read_number_ignores_digits_parroted_from_the_prompt() -> None:
+    assert read_number("二七幺五，零九四六。", SPOKEN_DIGITS_PROMPT) is None
+    assert read_number("幺五零六九一三二八七零", SPOKEN_DIGITS_PROMPT) == "15069132870"
+
+
+def test_vote_prefers_full_numbers_then_majority_then_direct_readings() -> None:
+    full, partial = "13126845078", "26845073"
+    assert vote([("t", "x", full), ("a", "y", partial), ("b", "y", partial)]) == full
+    readings = [
+        ("t", "13582937160", "13582937160"),
+        ("a", "", None),
+        ("b", "13582947160", "13582947160"),
+        ("c", "13582947160", "13582947160"),
+    ]
+    assert vote(readings) == "13582947160"
+    # one each: the number read directly beats the one that needed a repair
+    repaired = ("t", "137-821-3395", "13782113395")
+    direct = ("a", "137-8210-3395", "13782103395")
+    assert vote([repaired, direct]) == "13782103395"
+    assert vote([("t", "", None)]) is None
+
+
+def test_phone_stretch_takes_the_callers_digits_and_narrows_long_segments() -> None:
+    agent = Segment(0.0, 3.0, "您好，幺二三四五，请问您的联系电话", "agent")
+    caller = Segment(3.5, 6.0, "幺三五，八二九四，七幺六零", "caller")
+    assert phone_stretch(_transcript(agent, caller)) == caller
+    long = Segment(0.0, 40.0, "我们楼下有个坑" * 10 + "电话幺三五八二九四七幺六零" + "好的" * 5)
+    stretch = phone_stretch(_transcript(long))
+    assert stretch is not None and stretch.text == long.text
+    assert 0.0 < stretch.start < stretch.end < 40.0 and stretch.end - stretch.start < 15.0
+    assert phone_stretch(_transcript(Segment(0.0, 2.0, "垃圾三天没人收了"))) is None
+
+
+class _FakeRedecoder:
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self.calls: list[str] = []
+
+    def __call__(
+        self, path: Path, segment: Segment, variants: Sequence[Variant]
+    ) -> list[tuple[str, str]]:
+        self.calls += [v.name for v in variants]
+        return [(v.name, self.texts.get(v.name, "")) for v in variants]
+
+
+def test_confirm_phone_stops_early_when_two_readings_agree() -> None:
+    said = Segment(1.0, 4.0, "电话幺三八，二七幺五，零九四六", "caller")
+    fake = _FakeRedecoder({"alone": "电话138-2715-0946"})
+    check = confirm_phone(Path("x.wav"), _transcript(said), fake)
+    assert check is not None and check.phone == "13827150946"
+    assert fake.calls == ["alone"]
+
+
+def test_confirm_phone_outvotes_a_garbled_transcript() -> None:
+    said = Segment(1.0, 4.0, "我姓彭，电话是183-2006-412", "caller")
+    fake = _FakeRedecoder(
+        {
+            "alone": "电话是183-2906-412",
+            "spoken-digits": "电话是要八三二九零六四四要二。",
+            "spoken-digits-slow": "电话是要八三二九零六四四要二。",
+        }
+    )
+    check = confirm_phone(Path("x.wav"), _transcript(said), fake)
+    assert check is not None and check.phone == "18329064412"
+    assert fake.calls == [v.name for v in DIGIT_VARIANTS]
+    assert [r[0] for r in check.readings] == ["transcript", *fake.calls]
+
+
+def test_with_confirmed_puts_the_number_first() -> None:
+    assert with_confirmed(["1", "2"], "2") == ["2", "1"]
+    assert with_confirmed(["1"], "3") == ["3", "1"]
+    assert with_confirmed(["1"], None) == ["1"]
+
+
+def test_read_span_and_speed_on_a_real_stereo_call() -> None:
+    path = CALLS / "gas_leak_01.stereo.flac"
+    right = read_span(path, 2.0, 4.5, channel=1)
+    left = read_span(path, 2.0, 4.5, channel=0)
+    mono = read_span(path, 2.0, 4.5, channel=None)
+    assert right.shape == left.shape == mono.shape == (40_000,)
+    assert not np.allclose(left, right)
+    assert at_speed(right, 0.8).shape == (50_000,)
+    assert read_span(path, 10_000.0, 10_001.0, channel=1).size == 0
+    with pytest.raises(ValueError):
+        Variant("too-slow", speed=0.1)
+
+
+def test_transcriber_redecodes_the_callers_number() -> None:
+    from pipeline.service import Pipeline
+
+    transcriber = Pipeline.from_settings().transcriber  # the embedded Whisper base
+    path = CALLS / "manhole_01.wav"
+    transcript = transcriber.transcribe(path)
+    check = confirm_phone(path, transcript, transcriber.redecode)
+    assert check is not None
+    assert check.phone == "15832106497"  # the caller's number, see manhole_01.truth.json
+    assert all(text for _, text, _ in check.readings)
