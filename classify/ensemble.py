@@ -40,11 +40,9 @@ from classify.bert.model import BertClassifier
 from classify.model_io import (
     SCHEME_TAXONOMY,
     ModelLoadError,
-    data_sha256,
-    make_version,
+    meta_head,
     read_meta,
-    read_training_tsv,
-    utc_now_iso,
+    read_training_tsvs,
 )
 from classify.scoring import prediction_from_row
 from classify.taxonomy import Taxonomy
@@ -285,15 +283,8 @@ def train(
     logger.info("ensemble validation: %s", report)
 
     tfidf = TfidfClassifier.train(texts, labels, taxonomy, opts.tfidf)  # all data
-    data_hash = data_sha256(texts, labels)
     meta = {
-        "kind": KIND,
-        "schema": META_SCHEMA,
-        "version": make_version(KIND, data_hash),
-        "created_at": utc_now_iso(),
-        "labels": bert.labels,
-        "label_scheme": scheme,
-        "training_data_sha256": data_hash,
+        **meta_head(KIND, META_SCHEMA, bert.labels, scheme, texts, labels),
         "n_train": len(texts),
         "weights": {"tfidf": weight, "bert": round(1.0 - weight, 6)},
         "threshold": round(float(threshold), 6),
@@ -321,10 +312,5 @@ def train_from_tsv(
     Raises:
         TrainingDataError: A file is missing or has the wrong columns.
     """
-    texts: list[str] = []
-    labels: list[str] = []
-    for path in paths:
-        file_texts, file_labels = read_training_tsv(path)
-        texts += file_texts
-        labels += file_labels
+    texts, labels = read_training_tsvs(paths)
     return train(texts, labels, base_dir, taxonomy, options)

@@ -196,3 +196,39 @@ def read_training_tsv(path: Path | str) -> tuple[list[str], list[str]]:
                 labels.append(label)
     logger.info("read %d examples from %s", len(texts), path)
     return texts, labels
+
+
+def read_training_tsvs(paths: Sequence[Path | str]) -> tuple[list[str], list[str]]:
+    """:func:`read_training_tsv` over several files, concatenated in order.
+
+    Raises:
+        TrainingDataError: A file is missing or lacks the needed columns.
+    """
+    texts: list[str] = []
+    labels: list[str] = []
+    for path in paths:
+        file_texts, file_labels = read_training_tsv(path)
+        texts += file_texts
+        labels += file_labels
+    return texts, labels
+
+
+def meta_head(
+    kind: str,
+    schema: int,
+    classes: Sequence[str],
+    scheme: str,
+    texts: Sequence[str],
+    labels: Sequence[str],
+) -> dict[str, Any]:
+    """What every model's ``meta.json`` begins with: kind, version, labels, data hash."""
+    data_hash = data_sha256(texts, labels)
+    return {
+        "kind": kind,
+        "schema": schema,
+        "version": make_version(kind, data_hash),
+        "created_at": utc_now_iso(),
+        "labels": list(classes),
+        "label_scheme": scheme,
+        "training_data_sha256": data_hash,
+    }

@@ -39,10 +39,9 @@ from classify.model_io import (
     data_sha256,
     label_scheme,
     load_model_dir,
-    make_version,
-    read_training_tsv,
+    meta_head,
+    read_training_tsvs,
     save_model_dir,
-    utc_now_iso,
 )
 from classify.phonetic import is_han, main_sound
 from classify.scoring import prediction_from_row
@@ -360,15 +359,9 @@ class TfidfClassifier:
         logger.info("cross-validated %s: %s", KIND, report)
         with threadpool_limits(limits=1):
             pipeline = build_pipeline(opts).fit(all_texts, all_labels)
-        data_hash = data_sha256(texts, labels)
+        classes = [str(c) for c in pipeline.classes_ if c != OFF_TOPIC]
         meta = {
-            "kind": KIND,
-            "schema": META_SCHEMA,
-            "version": make_version(KIND, data_hash),
-            "created_at": utc_now_iso(),
-            "labels": [str(c) for c in pipeline.classes_ if c != OFF_TOPIC],
-            "label_scheme": scheme,
-            "training_data_sha256": data_hash,
+            **meta_head(KIND, META_SCHEMA, classes, scheme, texts, labels),
             "n_train": len(texts),
             "off_topic": {
                 "n": len(background),
@@ -486,10 +479,5 @@ def train_from_tsv(
         TrainingDataError: A file is missing or has the wrong columns.
         ValueError: Labels partly outside the taxonomy or too few examples.
     """
-    texts: list[str] = []
-    labels: list[str] = []
-    for path in paths:
-        file_texts, file_labels = read_training_tsv(path)
-        texts += file_texts
-        labels += file_labels
+    texts, labels = read_training_tsvs(paths)
     return TfidfClassifier.train(texts, labels, taxonomy, options)

@@ -12,7 +12,7 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
-from classify.model_io import read_training_tsv
+from classify.model_io import read_training_tsvs
 from pipeline.classifier import load_model_dir
 
 
@@ -31,12 +31,7 @@ def evaluate_model(
         support}}, confusion: {labels, matrix}}``; ``matrix[i][j]`` counts gold ``labels[i]``
         predicted as ``labels[j]``.
     """
-    texts: list[str] = []
-    gold: list[str] = []
-    for path in data:
-        t, g = read_training_tsv(path)
-        texts += t
-        gold += g
+    texts, gold = read_training_tsvs(data)
     if not texts:
         raise ValueError("评估数据为空 (no labelled rows)")
     model: Any = load_model_dir(model_dir, taxonomy_path)

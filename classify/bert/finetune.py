@@ -41,10 +41,8 @@ from classify.bert.model import (
 from classify.bert.training import LinearSchedule, count_parameters, set_threads
 from classify.model_io import (
     ModelLoadError,
-    data_sha256,
-    make_version,
-    read_training_tsv,
-    utc_now_iso,
+    meta_head,
+    read_training_tsvs,
 )
 from classify.taxonomy import Taxonomy
 
@@ -341,15 +339,8 @@ def finetune(
     run = _train_loop(model, tokenizer, train, val, opts)
     logits = predict_logits(model, tokenizer, val.texts, opts.max_length, opts.batch_size)
     temperature, strategy, threshold, report = _calibrate(logits, val, label_list, scheme, opts)
-    data_hash = data_sha256(texts, labels)
     meta = {
-        "kind": KIND,
-        "schema": META_SCHEMA,
-        "version": make_version(KIND, data_hash),
-        "created_at": utc_now_iso(),
-        "labels": label_list,
-        "label_scheme": scheme,
-        "training_data_sha256": data_hash,
+        **meta_head(KIND, META_SCHEMA, label_list, scheme, texts, labels),
         "n_train": len(train_idx),
         "n_val": len(val_idx),
         "threshold": round(threshold, 6),
@@ -380,10 +371,5 @@ def train_from_tsv(
         TrainingDataError: A file is missing or has the wrong columns.
         ModelLoadError: ``base_dir`` is not a BERT-family model directory.
     """
-    texts: list[str] = []
-    labels: list[str] = []
-    for path in paths:
-        file_texts, file_labels = read_training_tsv(path)
-        texts += file_texts
-        labels += file_labels
+    texts, labels = read_training_tsvs(paths)
     return finetune(texts, labels, base_dir, taxonomy, options)

@@ -404,7 +404,7 @@ def pretrain(
         before = run.stage_before
     elif init_from is not None:
         run.init_weights(Path(init_from))
-        run.stage_before = {**before, "path": str(init_from)}
+        run.stage_before = before = {**before, "path": str(init_from)}
     logger.info(
         "pretraining %d parameters on %d chunks (%d held out), vocabulary %d",
         count_parameters(run.model),

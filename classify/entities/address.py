@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
 from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
 from classify.gazetteer import Gazetteer, PlaceMatch, load_gazetteer
+from classify.phonetic import is_han
 
 _HAN = "\u4e00-\u9fff"
 # Characters that cannot be part of a compound or unknown road name (the words around them).
@@ -82,6 +83,9 @@ _PART_RANK = {
     "号": 4,
     "户": 4,
 }
+_NUMBER_HAO_RE = re.compile(rf"{NUMBER_PATTERN}\s*号")
+# At most one near-sounding character (0.5) in a road read by sound before a house number.
+_ROAD_BY_SOUND_COST = 0.5
 _UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
 _JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、)")
 _JUNCTION_END_RE = re.compile(r"(?:十字路口|交叉口|交叉路口|交口|路口)")
@@ -148,7 +152,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
     """
     gaz = gazetteer or load_gazetteer()
     text = respell_buildings(text)
-    anchors = _find_anchors(text, gaz.find(text))
+    anchors = _find_anchors(text, gaz.find(text) + _roads_by_sound(text, gaz))
     starts = {a.start: a for a in anchors}
     addresses: list[Address] = []
     cursor = 0
@@ -211,6 +215,29 @@ def _subsumed(a: Address, b: Address) -> bool:
     return all(not x or x == y for x, y in zip(pa, pb, strict=True)) and sum(map(bool, pb)) > sum(
         map(bool, pa)
     )
+
+
+def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
+    """Roads right before a house number whose whole name, suffix too, only sounds right.
+
+    The gazetteer's own matching wants a short road's last character spelt right (路, 街),
+    which keeps ordinary words out; right before a house number (怀中落280号 for 槐中路280号)
+    the number is evidence enough for one near-sounding character and no wrong one.
+    """
+    found: list[PlaceMatch] = []
+    for m in _NUMBER_HAO_RE.finditer(text):
+        for length in (5, 4, 3):
+            start = m.start() - length
+            said = text[max(0, start) : m.start()]
+            if start < 0 or not all(is_han(ch) for ch in said):
+                continue
+            place = gazetteer.closest(said, "road", max_cost=_ROAD_BY_SOUND_COST)
+            if place is not None and said != place.name:
+                found.append(
+                    PlaceMatch(place=place, start=start, end=m.start(), said=said, typos=0, near=1)
+                )
+                break
+    return found
 
 
 def _find_anchors(text: str, places: list[PlaceMatch]) -> list[_Anchor]:

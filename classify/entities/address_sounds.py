@@ -130,9 +130,9 @@ def house_number_at(text: str, pos: int, stop_chars: str) -> tuple[str, bool, in
 def _is_hao(text: str, m: re.Match[str]) -> bool:
     """Whether the character after the number in ``m`` is 号, as heard or misheard.
 
-    It is when it sounds the same or near (后, 行, 毫); or, after Arabic digits, when any
-    character but a unit ends the clause (126横，): Whisper writes house numbers in digits,
-    and a bare number right after a road is a house number.
+    It is when it sounds the same or near (后, 行, 毫); or when any character but a unit ends
+    the clause (126横，, 三百四十七红，): a bare number right after a road is a house number,
+    and what Whisper wrote for 号 can be far off.
     """
     ch = m.group(2)
     if ch in "楼路":
@@ -140,7 +140,7 @@ def _is_hao(text: str, m: re.Match[str]) -> bool:
     if _sounds_like(ch, "号"):
         return True
     pause = _PAUSE_RE.match(text, m.end(2)) is not None
-    return pause and m.group(1).isascii() and ch not in _UNITS and not m.group(3)
+    return pause and ch not in _UNITS and not m.group(3)
 
 
 def _respell_numerals(text: str, start: int) -> str:

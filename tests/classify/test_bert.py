@@ -182,6 +182,37 @@ def test_pretrain_resume_continues_where_it_stopped(
         torch.testing.assert_close(resumed[name], tensor, msg=name)
 
 
+def test_second_stage_starts_from_the_earlier_weights(tmp_path: Path) -> None:
+    first = PretrainOptions(**{**TINY, "max_steps": 40})
+    pretrain(TEXTS * 4, tmp_path / "run1", tmp_path / "stage1", first)
+    second = PretrainOptions(**{**TINY, "max_steps": 3})
+    result = pretrain(
+        TEXTS * 4, tmp_path / "run2", tmp_path / "stage2", second, init_from=tmp_path / "stage1"
+    )
+    fresh = pretrain(TEXTS * 4, tmp_path / "run3", tmp_path / "fresh", second)
+    # the same vocabulary, and a first loss far below that of random weights
+    assert (tmp_path / "stage2" / "vocab.txt").read_text("utf-8") == (
+        tmp_path / "stage1" / "vocab.txt"
+    ).read_text("utf-8")
+    assert _train_losses(tmp_path / "run2")[1] < _train_losses(tmp_path / "run3")[1] - 0.5
+    assert fresh.steps_before == 0 and fresh.init_from is None
+    assert result.steps == 3 and result.steps_before == 40
+    assert result.init_from == str(tmp_path / "stage1")
+    summary = json.loads((tmp_path / "stage2" / "pretrain_summary.json").read_text("utf-8"))
+    assert summary["steps_before"] == 40
+    with pytest.raises(PretrainError, match="--resume"):
+        pretrain(
+            TEXTS * 4,
+            tmp_path / "run2",
+            tmp_path / "x",
+            second,
+            resume=True,
+            init_from=tmp_path / "stage1",
+        )
+    with pytest.raises(PretrainError, match="不是预训练模型目录"):
+        pretrain(TEXTS * 4, tmp_path / "run4", tmp_path / "y", second, init_from=tmp_path)
+
+
 def test_pretrain_resume_without_checkpoint_is_clear(tmp_path: Path) -> None:
     with pytest.raises(PretrainError, match="找不到检查点"):
         options = PretrainOptions(**{**TINY, "max_steps": 2})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from classify.entities import extract_addresses
 from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
 
 pytest.importorskip("pypinyin", reason="homophones need pypinyin")
@@ -35,6 +36,8 @@ def test_respell_buildings(text: str, expected: str) -> None:
         ("50行", ("50号", False, 3)),
         ("二百一时后", ("210号", False, 5)),
         ("立102号", ("102号", False, 5)),  # one stray character before the number
+        ("三百四十七红，", ("347号", False, 6)),  # 号 heard as 红, then a pause
+        ("三百米，", None),  # a unit: a distance, not a house number
         ("3号楼", None),
         ("是好的", None),
     ],
@@ -57,3 +60,18 @@ def test_house_number_at(text: str, expected: tuple[str, bool, int] | None) -> N
 )
 def test_compound_at(text: str, expected: tuple[str, int] | None) -> None:
     assert compound_at(text, 0, STOP) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the whole road only sounds right (落 for 路), but a house number follows
+        ("请问是每个路口，一滑起怀中落280号，牵眼小青门口", ["裕华区槐中路280号"]),
+        ("怀中落280号", ["裕华区槐中路280号"]),
+        ("我住在128号", []),
+        # the address with a road and number first, the river where the problem is seen after
+        ("民心河发黑发臭，在长岸区和屏东路330号后面", ["长安区和平东路330号", "民心河"]),
+    ],
+)
+def test_addresses_as_whisper_writes_them(text: str, expected: list[str]) -> None:
+    assert extract_addresses(text) == expected

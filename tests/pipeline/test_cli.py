@@ -130,16 +130,22 @@ def test_transcribe_needs_files_or_dir(tmp_path: Path) -> None:
     assert "--dir" in result.stderr
 
 
-@pytest.mark.skipif(
-    not (REPO / "models" / "inhouse-bert" / "config.json").exists(),
-    reason="the in-house BERT checkpoint (models/inhouse-bert) is not in this checkout",
-)
-def test_train_bert_kind_and_classify_with_it(tmp_path: Path) -> None:
+def _two_class_seed(tmp_path: Path) -> Path:
+    """The seed lines of two clear-cut sub-categories, as a small training file."""
     lines = (REPO / "data" / "seed" / "seed.tsv").read_text("utf-8").splitlines()
     header, rows = lines[0], lines[1:]
     small = tmp_path / "small.tsv"
     keep = [r for r in rows if r.startswith(("environment.garbage\t", "safety.gas_leak\t"))]
     small.write_text("\n".join([header, *keep]) + "\n", "utf-8")
+    return small
+
+
+@pytest.mark.skipif(
+    not (REPO / "models" / "inhouse-bert" / "config.json").exists(),
+    reason="the in-house BERT checkpoint (models/inhouse-bert) is not in this checkout",
+)
+def test_train_bert_kind_and_classify_with_it(tmp_path: Path) -> None:
+    small = _two_class_seed(tmp_path)
     env = cli_env(tmp_path)
     out = tmp_path / "bert-model"
     trained = run_cli(["train", "--data", str(small), "--kind", "bert", "--out", str(out)], env)
@@ -157,11 +163,7 @@ def test_train_bert_kind_and_classify_with_it(tmp_path: Path) -> None:
     reason="the in-house BERT checkpoint (models/inhouse-bert) is not in this checkout",
 )
 def test_train_ensemble_kind_then_evaluate_it(tmp_path: Path) -> None:
-    lines = (REPO / "data" / "seed" / "seed.tsv").read_text("utf-8").splitlines()
-    header, rows = lines[0], lines[1:]
-    small = tmp_path / "small.tsv"
-    keep = [r for r in rows if r.startswith(("environment.garbage\t", "safety.gas_leak\t"))]
-    small.write_text("\n".join([header, *keep]) + "\n", "utf-8")
+    small = _two_class_seed(tmp_path)
     env = cli_env(tmp_path)
     out = tmp_path / "ens-model"
     argv = ["train", "--data", str(small), "--kind", "ensemble", "--out", str(out)]

@@ -6,9 +6,10 @@ against its ``<id>.truth.json``.
 
 What Whisper base cannot hear is not asserted per call: compound (小区) names are free text
 with no gazetteer, so the address check compares district, road and house number exactly and
-reports the full-string match rate; phone numbers must be right for all but two recordings
-(Whisper merges the repeated 幺 of business_licence_01 into a single 要, which no extractor can
-undo, and on the stereo gas-leak call it hears the last digit 4 as 5).
+reports the full-string match rate; the first phone number (the one a ticket gets, after the
+phone check of ``pipeline.phones``) must be right for all but one recording (Whisper merges the
+repeated 幺 of business_licence_01 into a single 要; one re-decoding hears it, the transcript
+does not, and a tie keeps the transcript's reading).
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ def test_top_category_and_department_right_for_every_call(
 
 def test_phone_numbers(processed_calls: dict[str, dict[str, Any]]) -> None:
     wrong = [n for n, r in processed_calls.items()
-             if TRUTHS[_call_id(n)]["phone"] not in r["entities"]["phones"]]
-    assert len(wrong) <= 2, wrong
+             if r["entities"]["phones"][:1] != [TRUTHS[_call_id(n)]["phone"]]]
+    assert len(wrong) <= 1, wrong
 
 
 def test_addresses_district_road_and_number(processed_calls: dict[str, dict[str, Any]]) -> None:
