@@ -94,11 +94,12 @@ def write_model_card(result: PretrainResult, commands: list[str], distinct_chars
     """``MODEL_CARD.md`` next to the weights: data, size, steps, held-out MLM accuracy."""
     heldout, options = result.heldout, result.options
     stages = ""
+    total_minutes = round(result.elapsed_minutes + result.minutes_before, 2)
     if result.init_from:
         stages = (
             f", continuing from the weights of an earlier stage of {result.steps_before:,} steps"
             f" ({result.minutes_before} min): {result.steps + result.steps_before:,} steps and"
-            f" {round(result.elapsed_minutes + result.minutes_before, 2)} min in all"
+            f" {total_minutes} min in all"
         )
     text = f"""# inhouse-bert: compact Chinese character BERT (masked LM)
 
@@ -142,7 +143,7 @@ can replace it in `classify.bert.finetune`.
 - Held-out masked-token accuracy: **{heldout.get("mlm_accuracy")}** (loss {heldout.get("loss")},
   {heldout.get("masked_tokens"):,} masked tokens in {heldout.get("chunks"):,} chunks, fixed
   masking seed). Training curve: `train_log.jsonl` in the run directory.
-- A small model trained for {result.elapsed_minutes} minutes on {options.threads} CPU
+- A small model trained for {total_minutes} minutes on {options.threads} CPU
   thread(s) of a shared machine; expect it to be far weaker than bert-base-chinese.
 {bench_section(result.model_dir)}
 
