@@ -33,6 +33,9 @@ MIN_DIGITISH = 7
 JOIN_GAP_S = 1.5
 # Digits of a mobile number; shorter numbers (7-8 digit local ones) are weaker readings.
 FULL_DIGITS = 11
+# 区 right after a run of digits and before a pause: a last 七 misheard (06552区 for 065527).
+# Only here, where the stretch is a number being read out; elsewhere 区 ends an address.
+_TRAILING_QI_RE = re.compile(r"([0-9零幺一二三四五六七八九]{2,})区(?=$|[\s，,。.！!？?；;])")
 # Margin (s) kept around the digits when a long stretch is narrowed down to them.
 NARROW_PAD_S = 2.5
 # Said before a stretch so that the extractor treats its digits as a phone number.
@@ -120,6 +123,7 @@ def read_number(text: str, prompt: str | None = None) -> str | None:
     Digits of ``prompt`` that Whisper repeated from it instead of listening are no reading.
     """
     shown = re.sub(r"\D", "", "".join(str(d) for d in extract_phones(prompt or "")))
+    text = _TRAILING_QI_RE.sub(r"\1七", text)
     phones = [p for p in extract_phones(_CUE + text) if not (shown and p in shown)]
     if not phones:
         return None

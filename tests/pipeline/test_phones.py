@@ -31,6 +31,12 @@ def test_read_number_takes_the_number_after_a_correction() -> None:
     assert read_number("地址是中山路一百号") is None
 
 
+def test_read_number_reads_a_trailing_qu_as_seven() -> None:
+    assert read_number("请问您的联系电话。，18931-06552区，我先下楼了") == "18931065527"
+    assert read_number("电话199,3125,068区。") == "19931250687"
+    assert read_number("地址是新华区，电话18931065527") == "18931065527"
+
+
 def test_read_number_ignores_digits_parroted_from_the_prompt() -> None:
     assert read_number("二七幺五，零九四六。", SPOKEN_DIGITS_PROMPT) is None
     assert read_number("幺五零六九一三二八七零", SPOKEN_DIGITS_PROMPT) == "15069132870"
