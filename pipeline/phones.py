@@ -122,22 +122,36 @@ def read_number(text: str, prompt: str | None = None) -> str | None:
 
     Digits of ``prompt`` that Whisper repeated from it instead of listening are no reading.
     """
-    shown = re.sub(r"\D", "", "".join(str(d) for d in extract_phones(prompt or "")))
+    shown = "".join(extract_phones(prompt or ""))
     text = _TRAILING_QI_RE.sub(r"\1七", text)
-    phones = [p for p in extract_phones(_CUE + text) if not (shown and p in shown)]
+    phones = [p for p in extract_phones(_CUE + text) if not _echoes(p, shown)]
     if not phones:
         return None
     for correction in reversed(list(_CORRECTION_RE.finditer(text))):
         if correction.start() == 0:
             continue
         after = extract_phones(_CUE + text[correction.end() :])
-        corrected = [p for p in after if not (shown and p in shown)]
+        corrected = [p for p in after if not _echoes(p, shown)]
         if corrected:  # 幺三八…，不对，是幺三九…: the number after the correction
             return corrected[0]
     return phones[0]
 
 
 _SPOKEN_DIGITS = str.maketrans("零〇洞幺要腰一二两三四五六七八九", "0001111223456789")
+
+
+def _echoes(number: str, shown: str) -> bool:
+    """Whether ``number`` repeats the prompt's number ``shown``: wholly, or in its second or
+    last group of a 3-4-4 mobile (Whisper fills a digit it did not hear from the prompt:
+    三五五二零九四六 for 三五五二零九幺六 after a prompt ending 零九四六). The first group is
+    left out: 138 is a common prefix."""
+    if not shown:
+        return False
+    if number in shown:
+        return True
+    return len(number) == len(shown) == 11 and (
+        number[3:7] == shown[3:7] or number[7:] == shown[7:]
+    )
 
 
 def _direct(text: str, number: str) -> bool:

@@ -40,6 +40,9 @@ def test_read_number_reads_a_trailing_qu_as_seven() -> None:
 def test_read_number_ignores_digits_parroted_from_the_prompt() -> None:
     assert read_number("二七幺五，零九四六。", SPOKEN_DIGITS_PROMPT) is None
     assert read_number("幺五零六九一三二八七零", SPOKEN_DIGITS_PROMPT) == "15069132870"
+    # a group filled in from the prompt (…零九四六) is no reading either
+    assert read_number("电话是187 三五五二零九四六", SPOKEN_DIGITS_PROMPT) is None
+    assert read_number("电话是187 三五五二零九四六") == "18735520946"
 
 
 def test_vote_prefers_full_numbers_then_majority_then_direct_readings() -> None:
