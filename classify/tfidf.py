@@ -285,13 +285,15 @@ def default_options(scheme: str) -> TfidfOptions:
     ``data/seed/off_topic.txt`` and add syllable features against Whisper's homophones.
     Free labels (written complaints, such as TipDM 2020) use what cross-validated best
     there: LinearSVC with balanced class weights (macro-F1 counts every class alike), one
-    model on all data, sigmoid calibration.
+    model on all data, sigmoid calibration, and the syllable features too (+0.001 macro-F1
+    over all rows and +0.003 to +0.005 over the raw-text rows, in 5-fold CV with two seeds).
     """
     if scheme == SCHEME_TAXONOMY:
         background = str(DEFAULT_BACKGROUND) if DEFAULT_BACKGROUND.is_file() else None
         return TfidfOptions(background=background, sounds=True)
     return TfidfOptions(
         model="svm",
+        sounds=True,
         min_df=2,
         class_weight="balanced",
         top_strategy="best_sub",
