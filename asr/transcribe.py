@@ -188,8 +188,11 @@ class Transcriber:
         path: str | Path,
         segment: Segment,
         variants: Iterable[Variant] = DIGIT_VARIANTS,
-    ) -> list[tuple[str, str]]:
+    ) -> Iterator[tuple[str, str]]:
         """Decode the stretch of one segment again in each variant (see :mod:`asr.redecode`).
+
+        The stretch is read from the file once; each variant is decoded only when the caller
+        asks for the next result, so stopping early saves the remaining decodings.
 
         Args:
             path: The recording the segment came from.
@@ -197,23 +200,21 @@ class Transcriber:
                 from that party's channel (right or left), any other from the mono mix.
             variants: How to decode.
 
-        Returns:
+        Yields:
             ``(variant name, text)`` per variant, text simplified and cleaned ("" if nothing
             was recognised).
 
         Raises:
             AudioError: The file is missing, empty, corrupt or not audio.
         """
-        channel = {"agent": 0, "caller": 1}.get(segment.speaker)
-        if channel is not None and count_channels(Path(path)) < 2:
-            channel = None
+        channel = None
+        if segment.speaker in CHANNEL_SPEAKERS and count_channels(Path(path)) >= 2:
+            channel = CHANNEL_SPEAKERS.index(segment.speaker)
         samples = read_span(path, segment.start - SPAN_PAD_S, segment.end + SPAN_PAD_S, channel)
-        found = []
         for variant in variants:
             piece = at_speed(samples, variant.speed)
             decoded = self._transcribe_channel(piece, segment.speaker, [], variant.prompt)
-            found.append((variant.name, join_texts(s.text for s in decoded)))
-        return found
+            yield variant.name, join_texts(s.text for s in decoded)
 
     def _transcribe_channel(
         self, samples: np.ndarray, speaker: str, languages: list[str], context: str | None = None

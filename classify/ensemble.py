@@ -44,7 +44,7 @@ from classify.model_io import (
     read_meta,
     read_training_tsvs,
 )
-from classify.scoring import prediction_from_row
+from classify.scoring import describe_with, prediction_from_row
 from classify.taxonomy import Taxonomy
 from classify.tfidf import TfidfClassifier, TfidfOptions
 from classify.types import Prediction
@@ -123,6 +123,7 @@ class EnsembleClassifier:
         self.taxonomy = taxonomy if self.scheme == SCHEME_TAXONOMY else None
         if self.scheme == SCHEME_TAXONOMY and self.taxonomy is None:
             self.taxonomy = Taxonomy.load()
+        self._describe = describe_with(self.taxonomy)
         self.tfidf_weight = float(meta["weights"]["tfidf"])
         self.threshold = float(meta["threshold"])
         self.top_strategy = str(meta.get("top_strategy", "best_sub"))
@@ -163,12 +164,6 @@ class EnsembleClassifier:
             )
             for row, best, k in zip(proba, picked, known, strict=True)
         ]
-
-    def _describe(self, code: str) -> tuple[str, str, str]:
-        if self.taxonomy is not None:
-            sub = self.taxonomy.subcategory(code)
-            return sub.top, sub.label, self.taxonomy.department_of(code).name
-        return code, code, ""
 
     def save(self, directory: Path | str) -> Path:
         """Write members and ``meta.json``; the directory appears complete or not at all."""

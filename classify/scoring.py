@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from classify.types import Alternative, Prediction
 
+if TYPE_CHECKING:
+    from classify.taxonomy import Taxonomy
+
 MAX_ALTERNATIVES = 3
 
 # (top, label, department) of a class label.
 Describe = Callable[[str], tuple[str, str, str]]
+
+
+def describe_with(taxonomy: Taxonomy | None) -> Describe:
+    """How a model describes its labels: sub-category codes through ``taxonomy``; with None
+    (free labels, such as TipDM's) a label is its own top category and label, with no
+    department."""
+
+    def describe(code: str) -> tuple[str, str, str]:
+        if taxonomy is None:
+            return code, code, ""
+        sub = taxonomy.subcategory(code)
+        return sub.top, sub.label, taxonomy.department_of(code).name
+
+    return describe
 
 
 def prediction_from_row(

@@ -44,7 +44,7 @@ from classify.model_io import (
     save_model_dir,
 )
 from classify.phonetic import is_han, main_sound
-from classify.scoring import prediction_from_row
+from classify.scoring import describe_with, prediction_from_row
 from classify.segment import segment
 from classify.taxonomy import Taxonomy
 from classify.types import Prediction
@@ -322,6 +322,7 @@ class TfidfClassifier:
             )
         if meta.get("labels", self.classes) != self.classes:
             raise ValueError("模型元数据中的标签与模型不一致；模型目录可能已损坏，请重新训练")
+        self._describe = describe_with(None if self.scheme == SCHEME_FREE else taxonomy)
         self.threshold = float(meta["threshold"])
         self.top_strategy = str(meta.get("top_strategy", "best_sub"))
         self.version = str(meta["version"])
@@ -405,13 +406,6 @@ class TfidfClassifier:
         n_words = len(self.pipeline["features"].transformer_list[0][1].vocabulary_)
         known = np.asarray(features[:, :n_words].getnnz(axis=1)) > 0
         return proba, known
-
-    def _describe(self, code: str) -> tuple[str, str, str]:
-        """(top, label, department) of a class; a free label is all three but department."""
-        if self.scheme == SCHEME_FREE:
-            return code, code, ""
-        sub = self.taxonomy.subcategory(code)
-        return sub.top, sub.label, self.taxonomy.department_of(code).name
 
     def _prediction(self, row: np.ndarray, best: int, has_words: bool) -> Prediction:
         return prediction_from_row(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +41,8 @@ NARROW_PAD_S = 2.5
 # Said before a stretch so that the extractor treats its digits as a phone number.
 _CUE = "电话"
 
-# Decodes one stretch again in the given variants: (variant name, text) per variant.
-Redecoder = Callable[[Path, Segment, Sequence[Variant]], list[tuple[str, str]]]
+# Decodes one stretch again in the given variants, lazily: (variant name, text) per variant.
+Redecoder = Callable[[Path, Segment, Sequence[Variant]], Iterable[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,8 @@ def confirm_phone(
     Args:
         path: The recording.
         transcript: Its transcript.
-        redecode: Decodes one stretch in given variants (``Transcriber.redecode``).
+        redecode: Decodes one stretch in the given variants, lazily
+            (``Transcriber.redecode``); the variants it is not asked for are not decoded.
         variants: The variants to try, in order.
 
     Returns:
@@ -216,9 +217,9 @@ def confirm_phone(
     readings: list[tuple[str, str, str | None]] = [
         ("transcript", stretch.text, read_number(stretch.text))
     ]
-    for i, variant in enumerate(variants):
-        for name, text in redecode(path, stretch, [variant]):
-            readings.append((name, text, read_number(text, variant.prompt)))
+    decoded = redecode(path, stretch, variants)  # the stretch is read once
+    for i, (variant, (name, text)) in enumerate(zip(variants, decoded, strict=False)):
+        readings.append((name, text, read_number(text, variant.prompt)))
         if i == 0 and _agree(readings):
             break  # two independent decodings read the same number as said: settled
     phone = vote(readings)

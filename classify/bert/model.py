@@ -22,7 +22,7 @@ import torch
 from classify import evaluate
 from classify.bert.corpus import normalize_text
 from classify.model_io import META_FILE, ModelLoadError, read_meta
-from classify.scoring import prediction_from_row
+from classify.scoring import describe_with, prediction_from_row
 from classify.taxonomy import Taxonomy
 from classify.types import Prediction
 
@@ -159,6 +159,7 @@ class BertClassifier:
                 raise ValueError(
                     f"模型标签不在分类体系中: {', '.join(unknown)}；请用当前分类体系重新训练"
                 )
+        self._describe = describe_with(self.taxonomy if self.scheme == SCHEME_TAXONOMY else None)
         self.threshold = float(meta["threshold"])
         self.temperature = float(meta.get("temperature", 1.0))
         self.top_strategy = str(meta.get("top_strategy", "best_sub"))
@@ -192,13 +193,6 @@ class BertClassifier:
     def has_known_tokens(self, text: str) -> bool:
         ids = self.tokenizer(normalize_text(text), add_special_tokens=False)["input_ids"]
         return any(i != self.tokenizer.unk_token_id for i in ids)
-
-    def _describe(self, code: str) -> tuple[str, str, str]:
-        """(top, label, department) of a label."""
-        if self.scheme == SCHEME_TAXONOMY and self.taxonomy is not None:
-            sub = self.taxonomy.subcategory(code)
-            return sub.top, sub.label, self.taxonomy.department_of(code).name
-        return code, code, ""
 
     def _prediction(self, row: np.ndarray, best: int, known: bool) -> Prediction:
         return prediction_from_row(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -80,9 +80,10 @@ class _FakeRedecoder:
 
     def __call__(
         self, path: Path, segment: Segment, variants: Sequence[Variant]
-    ) -> list[tuple[str, str]]:
-        self.calls += [v.name for v in variants]
-        return [(v.name, self.texts.get(v.name, "")) for v in variants]
+    ) -> Iterator[tuple[str, str]]:
+        for v in variants:  # lazily, as Transcriber.redecode does
+            self.calls.append(v.name)
+            yield v.name, self.texts.get(v.name, "")
 
 
 def test_confirm_phone_stops_early_when_two_readings_agree() -> None:
