@@ -37,3 +37,8 @@ class Transcript:
         if any(s.speaker == "caller" for s in self.segments):
             return "".join(s.text for s in self.segments if s.speaker == "caller")
         return self.text
+
+    @property
+    def agent_text(self) -> str:
+        """Text spoken by the agent; empty when speakers are unknown."""
+        return "".join(s.text for s in self.segments if s.speaker == "agent")

@@ -21,6 +21,7 @@ Usage::
     .venv/bin/python bench/classify_bench.py                        # seed + tipdm, both models
     .venv/bin/python bench/classify_bench.py --dataset seed --model logreg
     .venv/bin/python bench/classify_bench.py --dataset tipdm --model svm --char-ngrams 2 4
+    .venv/bin/python bench/classify_bench.py --self-train 0 0.3 0.6   # TipDM self-training
 """
 
 from __future__ import annotations
@@ -130,6 +131,57 @@ def bench_tipdm(
     }
 
 
+def bench_self_training(
+    folds: int, data_dir: Path, unlabelled: Path, margins: list[float]
+) -> dict[str, Any]:
+    """Self-training on TipDM: each fold's SVM labels the unlabelled messages of the same
+    board (``../shared/data/corpus/tipdm2020_fj3_fj4_messages_dedup.txt``), those with a
+    decision margin of at least ``m`` join the training fold, and the SVM is fitted again."""
+    if not unlabelled.is_file():
+        sys.exit(f"needs {unlabelled}: the unlabelled TipDM messages of ../shared/data/corpus")
+    texts, labels, raw = load_tipdm(data_dir)
+    pool = [line.strip() for line in unlabelled.read_text(encoding="utf-8").splitlines()]
+    pool = [t for t in pool if t]
+    options = default_options(SCHEME_FREE)
+
+    def fit(x: list[str], y: list[str]) -> Any:
+        pipeline = build_pipeline(options)
+        C = options.C if options.C is not None else DEFAULT_C["svm"]
+        pipeline.set_params(clf=LinearSVC(C=C, class_weight=options.class_weight, random_state=0))
+        return pipeline.fit(x, y)
+
+    truth = np.asarray(labels)
+    predicted = {name: np.empty(len(labels), dtype=object) for name in ["none", *map(str, margins)]}
+    added: dict[str, list[int]] = {str(m): [] for m in margins}
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    start = time.perf_counter()
+    with threadpool_limits(limits=1):
+        for train, test in cv.split(texts, labels):
+            x, y = [texts[i] for i in train], [labels[i] for i in train]
+            held = [texts[i] for i in test]
+            base = fit(x, y)
+            predicted["none"][test] = base.predict(held)
+            scores = base.decision_function(pool)
+            ranked = np.sort(scores, axis=1)
+            margin = ranked[:, -1] - ranked[:, -2]
+            guessed = base.classes_[scores.argmax(axis=1)]
+            for m in margins:
+                keep = np.flatnonzero(margin >= m)
+                added[str(m)].append(len(keep))
+                model = fit(x + [pool[i] for i in keep], y + list(guessed[keep]))
+                predicted[str(m)][test] = model.predict(held)
+    result: dict[str, Any] = {"n": len(texts), "unlabelled": len(pool), "added": added}
+    for name, pred in predicted.items():
+        result[name] = {
+            "macro_f1": round(float(f1_score(truth, pred.astype(str), average="macro")), 4),
+            "raw_macro_f1": round(
+                float(f1_score(truth[raw], pred[raw].astype(str), average="macro")), 4
+            ),
+        }
+    result["seconds"] = round(time.perf_counter() - start, 1)
+    return result
+
+
 def _row(dataset: str, model: str, r: dict[str, Any]) -> str:
     if dataset == "seed":
         cells = []
@@ -159,7 +211,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-df", type=int)
     parser.add_argument("--C", type=float)
     parser.add_argument("--class-weight", choices=("balanced",))
+    parser.add_argument(
+        "--self-train",
+        type=float,
+        nargs="+",
+        metavar="MARGIN",
+        help="TipDM self-training with the unlabelled messages, at these decision margins",
+    )
     args = parser.parse_args(argv)
+    if args.self_train:
+        corpus = args.data_dir.parent / "corpus" / "tipdm2020_fj3_fj4_messages_dedup.txt"
+        result = bench_self_training(args.folds, args.data_dir, corpus, args.self_train)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        out = RESULTS / f"classify_tipdm_selftrain_{stamp}.json"
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        print("| pseudo-labels with margin | macro-F1 | raw-text rows |")
+        print("| --- | --- | --- |")
+        for name in ["none", *map(str, args.self_train)]:
+            r = result[name]
+            print(f"| {name} | {r['macro_f1']:.4f} | {r['raw_macro_f1']:.4f} |")
+        return 0
     overrides: dict[str, Any] = {
         key: value
         for key, value in (

@@ -18,8 +18,13 @@ Per call and in total it reports:
 - ``address_loose``: the same, except that the compound name (小区 and the like, free text
   that Whisper garbles: 金百小区 for 金柏小区) only has to sound alike: same length, and at
   most one character wrong or two near-sounding (see :mod:`classify.phonetic`);
+- ``address_core``: the first address starts with the truth's district, road and house
+  number (for a village address without a number, with everything up to its 村), as
+  written: the part a dispatcher needs to send someone;
 - ``urgent``: the urgency flag equals the truth; totals also count urgent calls flagged and
-  routine calls flagged (false alarms).
+  routine calls flagged (false alarms);
+- ``top``, ``sub``, ``department``: the stored category's top level, sub-category code and
+  department equal the truth (stored outputs only: ``--reextract`` does not classify).
 
 Output: the JSON report and a markdown table on stdout; the JSON also goes to
 ``bench/results/entities_<name>_<UTC time>.json`` (git-ignored).
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +54,9 @@ CALLS = REPO / "data" / "calls"
 RESULTS = REPO / "bench" / "results"
 # How far two compound names may sound apart and still be "the same" for address_loose.
 _MAX_COMPOUND_COST = 1.0
+# The core of a canonical address: up to the house number, or up to the village.
+_CORE_RE = re.compile(r"^(.*?\d+号)(?!楼)")
+_VILLAGE_RE = re.compile(r"^(.*?村)")
 
 
 def caller_text(transcript: dict[str, Any]) -> str:
@@ -99,25 +108,40 @@ def same_address_loosely(said: str, truth: str) -> bool:
     return compound_cost(middle, compound) <= _MAX_COMPOUND_COST
 
 
+def address_core(truth: str) -> str:
+    """District, road and house number of a canonical address (up to 村 for a village)."""
+    m = _CORE_RE.match(truth) or _VILLAGE_RE.match(truth)
+    return m.group(1) if m else truth
+
+
 def score_line(record: dict[str, Any], truth: dict[str, Any], reextract: bool) -> dict[str, Any]:
     """Per-call result for one pipeline output."""
     if reextract:
-        text = caller_text(record.get("transcript") or {})
-        entities = extract_entities(text)
+        transcript = record.get("transcript") or {}
+        text = caller_text(transcript)
+        segments = transcript.get("segments") or []
+        agent = "".join(s["text"] for s in segments if s.get("speaker") == "agent")
+        entities = extract_entities(text, agent_text=agent)
         phones, addresses = entities.phones, entities.addresses
-        urgent = detect_urgency(text).urgent
+        urgent = detect_urgency(text, whole_call=str(transcript.get("text", ""))).urgent
     else:
         stored = record.get("entities") or {}
         phones, addresses = list(stored.get("phones", [])), list(stored.get("addresses", []))
         urgent = bool(record.get("urgent"))
     phone = phones[0] if phones else ""
     address = addresses[0] if addresses else ""
+    category = record.get("category") or {}
     return {
         "source": record.get("source", ""),
         "id": truth["id"],
+        "top": bool(category) and category.get("top") == truth.get("top"),
+        "sub": bool(category) and category.get("code") == truth.get("code"),
+        "department": bool(record.get("department"))
+        and record.get("department") == truth.get("department"),
         "phone": phone == truth["phone"],
         "address": address == truth["address"],
         "address_loose": bool(address) and same_address_loosely(address, truth["address"]),
+        "address_core": bool(address) and address.startswith(address_core(truth["address"])),
         "urgent": urgent == truth["urgent"],
         "truth_urgent": bool(truth["urgent"]),
         "flagged": urgent,
@@ -134,7 +158,11 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     routine = [r for r in rows if not r["truth_urgent"]]
     return {
         "calls": len(rows),
+        "top": sum(r["top"] for r in rows),
+        "sub": sum(r["sub"] for r in rows),
+        "department": sum(r["department"] for r in rows),
         "phone": sum(r["phone"] for r in rows),
+        "address_core": sum(r["address_core"] for r in rows),
         "address": sum(r["address"] for r in rows),
         "address_loose": sum(r["address_loose"] for r in rows),
         "urgent_correct": sum(r["urgent"] for r in rows),
@@ -148,21 +176,24 @@ def markdown(rows: list[dict[str, Any]], totals: dict[str, Any]) -> str:
     """Per-call markdown table and a totals line."""
     mark = {True: "✓", False: "✗"}
     lines = [
-        "| call | phone | address | address (loose) | urgent | said phone | said address |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| call | top | sub | dept | phone | address core | loose | exact | urgent "
+        "| said phone | said address |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         lines.append(
-            f"| {Path(r['source']).name} | {mark[r['phone']]} | {mark[r['address']]} "
-            f"| {mark[r['address_loose']]} | {mark[r['urgent']]} | {r['said_phone'] or '-'} "
-            f"| {r['said_address'] or '-'} |"
+            f"| {Path(r['source']).name} | {mark[r['top']]} | {mark[r['sub']]} "
+            f"| {mark[r['department']]} | {mark[r['phone']]} | {mark[r['address_core']]} "
+            f"| {mark[r['address_loose']]} | {mark[r['address']]} | {mark[r['urgent']]} "
+            f"| {r['said_phone'] or '-'} | {r['said_address'] or '-'} |"
         )
     n = totals["calls"]
     lines.append(
-        f"| **total ({n})** | {totals['phone']}/{n} | {totals['address']}/{n} "
-        f"| {totals['address_loose']}/{n} | {totals['urgent_correct']}/{n} "
-        f"| urgent flagged {totals['urgent_flagged']}/{totals['urgent_calls']} "
-        f"| false alarms {totals['false_alarms']} |"
+        f"| **total ({n})** | {totals['top']}/{n} | {totals['sub']}/{n} "
+        f"| {totals['department']}/{n} | {totals['phone']}/{n} | {totals['address_core']}/{n} "
+        f"| {totals['address_loose']}/{n} | {totals['address']}/{n} "
+        f"| flagged {totals['urgent_flagged']}/{totals['urgent_calls']}, "
+        f"false alarms {totals['false_alarms']} | | |"
     )
     return "\n".join(lines)
 

@@ -1,4 +1,4 @@
-"""Place names of the city (districts, roads, landmarks) and tolerant matching against them.
+"""Place names of the city (districts, roads, landmarks, towns) and tolerant matching against them.
 
 Whisper often writes a place name with a homophone (常安区 for 长安区, 钟山东路 for 中山东路,
 玉华区 for 裕华区, 桥溪区 for 桥西区) or a near-homophone (小夕区 for 桥西区, 坦南路 for 塔南路,
@@ -58,8 +58,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 DEFAULT_GAZETTEER = Path(__file__).resolve().parents[1] / "data" / "gazetteer" / "shijiazhuang.yaml"
-KINDS = ("district", "road", "landmark")
-_SECTIONS = {"districts": "district", "roads": "road", "landmarks": "landmark"}
+KINDS = ("district", "road", "landmark", "town")
+_SECTIONS = {"districts": "district", "roads": "road", "landmarks": "landmark", "towns": "town"}
 _ENTRY_KEYS = {"name", "aliases", "districts", "former"}
 _DIRECTIONS = frozenset("东西南北中")
 _MIN_LEN_FOR_TYPO = 4
@@ -87,7 +87,7 @@ class Place:
 
     Attributes:
         name: Canonical spelling, written into work orders.
-        kind: ``district``, ``road`` or ``landmark``.
+        kind: ``district``, ``road``, ``landmark`` or ``town`` (镇, 乡).
         aliases: Other spellings callers use.
         districts: Districts a road runs through, when known.
         former: True for a name no longer in official use.
@@ -145,6 +145,8 @@ class _Spelling:
         """How far a text may be from this spelling and still name the place."""
         if self.place.kind == "landmark":
             return _NEAR if len(self.text) >= _MIN_LEN_FOR_TYPO else 0.0
+        if self.place.kind == "town":
+            return 0.0  # town names are short and alike (新城铺镇, 夏层铺镇): sound exactly right
         if len(self.text) >= _MIN_LEN_FOR_TYPO:
             return _TYPO
         return _NEAR if len(self.text) == 3 and self.text[-1] in _NEAR_SHORT_SUFFIXES else 0.0
@@ -220,19 +222,29 @@ class Gazetteer:
                         candidates.append(match)
         return _resolve(candidates)
 
-    def closest(self, said: str, kind: str, max_cost: float = _TYPO) -> Place | None:
+    def closest(
+        self,
+        said: str,
+        kind: str,
+        max_cost: float = _TYPO,
+        max_near: int | None = None,
+        prefer: tuple[str, ...] = (),
+    ) -> Place | None:
         """The one place of ``kind`` whose name ``said`` is closest to, the suffix included.
 
         Meant for a slot where such a place is expected (a district right before a road):
         every character, the last one too, may sound near (0.5) or be wrong (1), up to
-        ``max_cost`` in all with at most one wrong character. None when nothing is close
-        enough or two places are equally close.
+        ``max_cost`` in all with at most one wrong character (and at most ``max_near`` near
+        ones, when given). None when nothing is close enough or two places are equally close
+        and ``prefer`` (names, e.g. the districts a road runs through) does not pick one.
         """
         scored: dict[str, float] = {}
         for spelling in self._by_length.get(len(said), ()):
             if spelling.place.kind != kind:
                 continue
             cost = _cost(said, 0, spelling, range(len(said)))
+            if max_near is not None and cost is not None and cost[1] > max_near:
+                continue
             if cost is not None and cost[0] + cost[1] * _NEAR <= max_cost:
                 name = spelling.place.name
                 scored[name] = min(scored.get(name, max_cost), cost[0] + cost[1] * _NEAR)
@@ -240,6 +252,8 @@ class Gazetteer:
             return None
         best = min(scored.values())
         winners = [n for n, c in scored.items() if c == best]
+        if len(winners) > 1:
+            winners = [n for n in winners if n in prefer]
         return self._by_name[winners[0]] if len(winners) == 1 else None
 
     def _sound_suffixed(self, ch: str) -> list[tuple[_Spelling, float]]:
@@ -295,8 +309,8 @@ def _cost(text: str, start: int, spelling: _Spelling, positions: range) -> tuple
         ch, want = text[start + k], spelling.text[k]
         if ch == want:
             continue
-        if ch in _PARTICLES:
-            return None
+        if ch in _PARTICLES and len(spelling.text) < _MIN_LEN_FOR_SUFFIX_SOUND:
+            return None  # in a long name (地营南大街 for 翟营南大街) one is just a wrong character
         distance = sound_distance(ch, spelling.sounds[k], spelling.usual[k])
         if distance == 0:
             continue
@@ -357,7 +371,7 @@ def read_gazetteer(path: Path) -> Gazetteer:
     except (OSError, yaml.YAMLError) as exc:
         raise GazetteerError(f"cannot read gazetteer {path}: {exc}") from exc
     if not isinstance(data, dict):
-        raise GazetteerError(f"{path}: expected a mapping with districts, roads, landmarks")
+        raise GazetteerError(f"{path}: expected a mapping with districts, roads, landmarks, towns")
     places = [
         _parse_entry(raw, kind, path)
         for section, kind in _SECTIONS.items()

@@ -1,7 +1,10 @@
 """Does the caller describe immediate danger?
 
 Urgent means someone may be hurt unless help comes within the hour: gas smell or leak, fire,
-collapse, injury, people trapped or fallen in, electrocution, or something about to fall.
+collapse, injury, fumes making several people ill, people trapped or fallen in,
+electrocution, or something about to fall. The agent's own reaction counts too when the whole
+call is given (:func:`agent_triage`: 我们马上转交燃气部门紧急处置, 请您注意安全), since Whisper
+may lose the caller's words for the danger itself.
 A routine complaint (garbage, noise, bus routes, medical insurance, heating) is never urgent,
 so each cue is checked in its clause (the text between punctuation or spaces) and dropped when
 
@@ -12,6 +15,7 @@ so each cue is checked in its clause (the text between punctuation or spaces) an
 * it happened in the past (去年着火过) or keeps happening (经常困人) and nothing in the clause
   says it goes on now (现在, 还在); a recurring gas smell still counts;
 * the caller says it is over (已经修好了, 火已经灭了, 人已经救出来了);
+* it is asked about (请问有没有闻到烟味，或者看到冒烟);
 * the context makes it harmless (烟囱冒烟 is air pollution, 轮胎漏气 is no gas leak, 受伤后的
   医保报销 is an insurance question).
 
@@ -69,6 +73,10 @@ _PRESENT = re.compile(r"(?<!到)现在|正在|还在|还是|一直|仍然|依然
 _RESOLVED_ANY = re.compile(
     r"已经(?:被)?(?:修好|修复|处理好?|解决|没事|好了|处理完)|现在没事了|修好了|处理好了"
 )
+# Before a cue in its sentence: the cue is asked about (请问有没有闻到烟味，或者看到冒烟).
+_QUESTION_BEFORE = re.compile(r"有没有|是否|有无|是不是有")
+_QUESTION_WINDOW = 20
+_SENTENCE_END = re.compile(r"[。.！!？?\n]")
 _RESOLUTION_WINDOW = 40
 _EVIDENCE_CHARS = 10
 
@@ -144,6 +152,7 @@ _RULES: tuple[_Rule, ...] = (
         "人员受伤",
         _rx(
             r"受伤(?!害)|受了伤|流血(?!流汗)|出血|骨折|昏迷|晕倒|昏倒|不省人事|摔伤|砸伤|撞伤|烫伤|烧伤|炸伤|咬伤"
+            r"|流了(?:好多|很多|不少|一地|一身|一脸)?的?血|头(?:上|都)?(?:被)?(?:砸|磕|撞)?破了"
             r"|砸到人|撞到人|砸着人|被车撞|把人撞|(?<!倾)倒在地上|躺在地上|(?:摔|跌|倒)[^，,。.！!？?]{0,4}起不来"
             r"|没有?呼吸|没气了|出人命|(?<![吵烦热冷气累笑急臭闷渴饿疼痛怕忙坑愁])死人了|有人死"
             r"|(?:打|叫|拨|喊)了?(?:救护车|120|幺二零|一二零)"
@@ -151,6 +160,21 @@ _RULES: tuple[_Rule, ...] = (
         # Injuries in calls about compensation or insurance are over, not emergencies.
         harmless_call=_rx(r"工伤|报销|医保|赔偿|保险|医疗费|医药费|住院费|理赔|认定|鉴定|残疾"),
         resolved=_rx(r"(?:已经)?(?:送医|送到?医院|去医院了|人没事)"),
+    ),
+    _Rule(
+        "有毒气体",
+        # Several people with symptoms from fumes: a chemical or gas release, not a smell
+        # complaint (好几个人都咳嗽，邻居家孩子头晕).
+        _rx(
+            r"(?:好几个|几个|很多|不少|一些|好多|多)人[^。.！!？?]{0,12}?"
+            r"(?:头晕|头疼|头痛|恶心|呕吐|咳嗽|喘不上气|喘不过气|呼吸困难|睁不开眼|晕倒)"
+            r"|熏得?[^，,。.！!？?\s]{0,3}?(?:头晕|喘不上气|喘不过气|呼吸困难|晕倒)"
+        ),
+        # Cooking fumes or smoke that make neighbours cough are an air-pollution complaint.
+        harmless_call=_rx(
+            r"油烟|烧烤|做饭|炒菜|抽烟|吸烟|香烟|装修|甲醛|新房"
+            r"|报销|医保|赔偿|保险|医疗费|医药费|住院费"
+        ),
     ),
     _Rule(
         "人员被困",
@@ -236,11 +260,13 @@ class Urgency:
     reasons: list[str] = field(default_factory=list)
 
 
-def detect_urgency(text: str) -> Urgency:
+def detect_urgency(text: str, whole_call: str | None = None) -> Urgency:
     """Decide whether ``text`` describes immediate danger.
 
     Args:
         text: The caller's words as transcribed.
+        whole_call: The whole call, agent included, when known; the agent's own triage
+            (:func:`agent_triage`) is read from it.
 
     Returns:
         An :class:`Urgency`; ``reasons`` is empty when the call is routine.
@@ -259,7 +285,55 @@ def detect_urgency(text: str) -> Urgency:
     if respelt != text:
         for label, evidence in _dangers(respelt).items():
             reasons.setdefault(label, evidence)
+    if whole_call:
+        triage = agent_triage(whole_call)
+        if triage is not None:
+            reasons.setdefault(AGENT_TRIAGE, triage)
     return Urgency(urgent=bool(reasons), reasons=[f"{k}：{v}" for k, v in reasons.items()])
+
+
+# The agent's own triage. Trained agents answer danger with a fixed repertoire: an emergency
+# dispatch (我们马上转交燃气部门紧急处置), a safety instruction (请您注意安全, 先远离现场, 不要
+# 开关电器, 不要用明火). A caller's own wording misses what the agent heard (a scald
+# Whisper wrote as 烫箱, 手给烫伤 lost), so the agent's reaction is evidence too. It is read
+# from the whole call: on mono recordings the speakers are not told apart.
+AGENT_TRIAGE = "接线员按紧急处置"
+_TRIAGE = _rx(
+    r"(?:我们|这边)[^。.！!？?]{0,4}?(?:马上|立即|立刻|现在就)[^。.！!？?]{0,14}?紧急"
+    r"|(?:请|请您|您)[^。.！!？?，,]{0,4}?注意(?:人身)?安全"
+    r"|(?:请|先|赶紧|马上|尽快|尽量)[^。.！!？?，,]{0,6}?(?:远离|撤离)"
+    r"|(?:不要|别|千万别|千万不要)(?:再)?(?:使用|用|开关|开|点|动)?(?:明火|电器|电闸|打火机)"
+)
+# Triage words by toneless syllables (Whisper: 警及处理 for 紧急处理).
+_TRIAGE_SOUNDS = ("紧急", "注意安全", "明火")
+
+
+def agent_triage(text: str) -> str | None:
+    """Evidence that the agent handled the call as an emergency, else None.
+
+    Examples:
+        >>> agent_triage("好的高先生，我们马上转交燃气部门紧急处置")
+        '我们马上转交燃气部门紧急处置'
+        >>> agent_triage("好的，我们会尽快转交相关部门处理") is None
+        True
+    """
+    text = _respelt_by_syllables(text.replace("著", "着"), _TRIAGE_SOUNDS)
+    m = _TRIAGE.search(text)
+    return None if m is None else _evidence(text, m.start(), m.end())
+
+
+def _respelt_by_syllables(text: str, words: tuple[str, ...]) -> str:
+    """``text`` with each run of characters that sounds exactly like one of ``words``
+    (toneless, fuzzy syllables) written as that word."""
+    sounds = [main_sound(ch) or "?" for ch in text]
+    chars = list(text)
+    for word in words:
+        target = [main_sound(ch) for ch in word]
+        n = len(target)
+        for i in range(len(text) - n + 1):
+            if sounds[i : i + n] == target:
+                chars[i : i + n] = word
+    return "".join(chars)
 
 
 # Gas words as Whisper base mishears them on telephone audio, by toneless syllables: the
@@ -325,6 +399,9 @@ def _counts(text: str, m: re.Match[str], rule: _Rule) -> bool:
     if _NOT_AN_EVENT_AFTER.match(text, m.end()):
         return False
     if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(text, m.end()):
+        return False
+    sentence = max((e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())), default=0)
+    if _QUESTION_BEFORE.search(text, max(sentence, m.start() - _QUESTION_WINDOW), m.start()):
         return False
     hypothetical = (
         _HYPOTHETICAL.search(before)

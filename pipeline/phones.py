@@ -21,11 +21,15 @@ from pathlib import Path
 from asr.redecode import DIGIT_VARIANTS, Variant
 from asr.types import Segment, Transcript
 from classify.entities import extract_phones
+from classify.entities.numerals import DIGIT_VALUES
 
 logger = logging.getLogger(__name__)
 
-# Characters that can stand for a digit in a transcript (Arabic, Chinese, 幺 and its homophones).
-_DIGITISH_RE = re.compile(r"[0-9０-９零〇洞幺要腰一二两三四五六七八九]")
+# Characters that stand for a digit in a number read out: the digits of
+# :data:`~classify.entities.numerals.DIGIT_VALUES` and the two homophones of 幺 Whisper writes
+# most (要, 腰). The wider sound-alike repair is the extractor's, not the stretch finder's.
+_SPOKEN_DIGIT_VALUES = {**DIGIT_VALUES, "要": "1", "腰": "1"}
+_DIGITISH_RE = re.compile("[" + "".join(sorted(_SPOKEN_DIGIT_VALUES)) + "]")
 _CORRECTION_RE = re.compile(r"不对|说错|错了|更正|纠正|重新说|应该是")
 # A stretch needs this many digit-like characters to be where a number is read out.
 MIN_DIGITISH = 7
@@ -137,7 +141,7 @@ def read_number(text: str, prompt: str | None = None) -> str | None:
     return phones[0]
 
 
-_SPOKEN_DIGITS = str.maketrans("零〇洞幺要腰一二两三四五六七八九", "0001111223456789")
+_SPOKEN_DIGITS = str.maketrans(_SPOKEN_DIGIT_VALUES)
 
 
 def _echoes(number: str, shown: str) -> bool:
@@ -164,12 +168,18 @@ def vote(readings: Sequence[tuple[str, str, str | None]]) -> str | None:
 
     A full number (a mobile or a landline with its area code) beats a short local one,
     which is usually a variant that caught only part of it; then the number most readings
-    give; then one read directly; then the earliest reading's.
+    support (a short reading supports the full numbers it is part of: 三三六一八零二七 heard
+    slowly backs 199 3361 8027 against 199 3361 1802); then one read directly; then the
+    earliest reading's.
     """
     numbers = [number for _, _, number in readings if number]
     if not numbers:
         return None
     counts = Counter(numbers)
+    short = [n for n in numbers if len(n) < FULL_DIGITS]
+    for n in set(numbers):
+        if len(n) >= FULL_DIGITS:
+            counts[n] += sum(1 for part in short if part in n)
     direct = {n for _, text, n in readings if n and _direct(text, n)}
     return max(
         dict.fromkeys(numbers),

@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from asr.types import Segment, Transcript
+from classify.dispatch import dispatch_departments
 from classify.entities import extract_entities
 from classify.keywords import extract_keywords
+from classify.taxonomy import Taxonomy
 from classify.urgency import detect_urgency
 from pipeline.classifier import Classifier, load_classifier
+from pipeline.cues import reweigh, supported_codes
 from pipeline.draft import TicketDraft
 from pipeline.phones import confirm_phone, with_confirmed
 from pipeline.settings import Settings
@@ -32,6 +35,7 @@ class Pipeline:
         self.settings = settings
         self._classifier = classifier
         self._transcriber: Transcriber | None = None
+        self._taxonomy: Taxonomy | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Pipeline:
@@ -44,6 +48,13 @@ class Pipeline:
         if self._classifier is None:
             self._classifier = load_classifier(self.settings)
         return self._classifier
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        """The category tree (departments, sub-categories), loaded on first use."""
+        if self._taxonomy is None:
+            self._taxonomy = Taxonomy.load(self.settings.taxonomy_path)
+        return self._taxonomy
 
     @property
     def transcriber(self) -> Transcriber:
@@ -93,8 +104,12 @@ class Pipeline:
         if not text:
             logger.info("%s: no speech, no draft category", source)
             return TicketDraft(source=source, transcript=transcript, prediction=None)
-        urgency = detect_urgency(text)
+        urgency = detect_urgency(text, whole_call=transcript.text)
         prediction = self.classifier.predict(text)
+        # The agent's hand-over and the kind of danger speak for a sub-category too.
+        departments = dispatch_departments(transcript.text, self.taxonomy)
+        supported = supported_codes(self.taxonomy, departments, urgency.reasons)
+        prediction = reweigh(prediction, supported, self.taxonomy)
         if urgency.urgent and prediction.top != "safety":
             # Danger outranks a routine category: an operator must look at it.
             prediction.needs_review = True
@@ -104,6 +119,6 @@ class Pipeline:
             prediction=prediction,
             urgent=urgency.urgent,
             urgency_reasons=list(urgency.reasons),
-            entities=extract_entities(text),
+            entities=extract_entities(text, agent_text=transcript.agent_text),
             keywords=extract_keywords(text),
         )

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
 from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
 from classify.gazetteer import Gazetteer, PlaceMatch, load_gazetteer
-from classify.phonetic import is_han
+from classify.phonetic import is_han, main_sound
 
 _HAN = "\u4e00-\u9fff"
 # Characters that cannot be part of a compound or unknown road name (the words around them).
@@ -85,10 +85,24 @@ _PART_RANK = {
 }
 _NUMBER_HAO_RE = re.compile(rf"{NUMBER_PATTERN}\s*号")
 # At most one near-sounding character (0.5) in a road read by sound before a house number.
-_ROAD_BY_SOUND_COST = 0.5
+# One wrong character (针远接105号 for 青园街105号) or one near one; never two near ones
+# (金沙北路 is not 新石北路).
+_ROAD_BY_SOUND_COST = 1.0
+_NEAR_COST = 0.5
+_MIN_DISTRICT_BY_SOUND = 4
+# A town right after a district (at most this many characters of pause between), its 镇 or
+# 乡 written as a character that sounds like one of these (见, 进, 井 for 镇).
+_TOWN_GAP = 2
+_TOWN_SUFFIX_SOUNDS = frozenset({"zen", "jin", "jian", "cen", "xian"})
+_ROAD_SUFFIX_CHARS = frozenset("路街道")
 _UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
 _JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、)")
-_JUNCTION_END_RE = re.compile(r"(?:十字路口|交叉口|交叉路口|交口|路口)")
+_JUNCTION_SPLIT_RE = re.compile(r"与|交叉口.*$")
+# How far from a junction: 往南五十米, 往东走二百米.
+_OFFSET_RE = re.compile(rf"[\s，,]{{0,2}}往([东南西北]{{1,2}})走?({NUMBER_PATTERN})\s*米")
+_JUNCTION_END_RE = re.compile(r"(?:那个|那根|这个|的)?(?:十字路口|交叉口|交叉路口|交口|路口)")
+# Which corner of a junction: 东南角, 西北侧.
+_CORNER_RE = re.compile(r"[\s，,]{0,2}((?:东|西)?(?:南|北)?(?:角|侧)|[东西南北](?:边|侧|角))")
 _ORDER = ("district", "road", "number", "compound", "building")
 
 
@@ -152,7 +166,10 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
     """
     gaz = gazetteer or load_gazetteer()
     text = respell_buildings(text)
-    anchors = _find_anchors(text, gaz.find(text) + _roads_by_sound(text, gaz))
+    places = gaz.find(text)
+    places += _districts_by_sound(text, gaz, places)
+    places += _towns_by_sound(text, gaz, places) + _roads_by_sound(text, gaz)
+    anchors = _find_anchors(text, places)
     starts = {a.start: a for a in anchors}
     addresses: list[Address] = []
     cursor = 0
@@ -163,21 +180,32 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         if address.road and not address.district:
             _district_before(text, address, cursor, gaz)
         if address.road and not address.district:
-            address.inferred_district = gaz.district_of(address.road) or ""
+            address.inferred_district = _district_of_road(address.road, gaz)
         addresses.append(address)
         cursor = address.end
     return addresses
 
 
+def _district_of_road(road: str, gaz: Gazetteer) -> str:
+    """The district a road (or a junction of two: X与Y交叉口) lies in, when known."""
+    names = [r for r in _JUNCTION_SPLIT_RE.split(road) if r]
+    districts = {d for d in map(gaz.district_of, names) if d is not None}
+    return districts.pop() if len(districts) == 1 else ""
+
+
 def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) -> None:
-    """Read a misheard district right before the road (长安期盘顾南大街), if there is one."""
+    """Read a misheard district right before the road (长安期盘顾南大街), if there is one;
+    between districts that sound equally near (绿华区: 裕华区 or 新华区?), one the road runs
+    through."""
     gap = _DISTRICT_GAP_RE.search(text, floor, address.start)
     end = gap.start() if gap else address.start
     for length in (3, 4):
         start = end - length
         if start < floor:
             break
-        place = gaz.closest(text[start:end], "district", max_cost=1.0)
+        road = gaz.lookup(address.road)
+        prefer = road.districts if road is not None else ()
+        place = gaz.closest(text[start:end], "district", max_cost=1.0, prefer=prefer)
         if place is not None:
             address.district = place.name
             address.start = start
@@ -203,6 +231,33 @@ def extract_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[str
     return list(dict.fromkeys(a.text for a in kept))
 
 
+def with_readback(said: list[str], read_back: list[str]) -> list[str]:
+    """The caller's addresses, led by the agent's read-back when that names more of the
+    district, road and house number than the caller's first address does.
+
+    Agents read an address back to confirm it (长安区育才街二十七号，对吗？), and Whisper may
+    hear the agent's clear voice better than the caller on the phone line.
+
+    Examples:
+        >>> with_readback(["长安区"], ["长安区育才街27号安心小区"])
+        ['长安区育才街27号安心小区', '长安区']
+        >>> with_readback(["长安区育才街27号"], ["长安区育才街17号"])
+        ['长安区育才街27号']
+    """
+    if not read_back or _core_parts(read_back[0]) <= (_core_parts(said[0]) if said else 0):
+        return said
+    return list(dict.fromkeys([read_back[0], *said]))
+
+
+def _core_parts(text: str) -> int:
+    """How many of district, road and house number an address string has."""
+    parsed = parse_addresses(text)
+    if not parsed:
+        return 0
+    district, road, number, _, _ = parsed[0].parts()
+    return sum(map(bool, (district, road, number)))
+
+
 def _usefulness(address: Address) -> tuple[bool, bool]:
     """Sort key: road with house number first, then with a district."""
     district, road, number, _, _ = address.parts()
@@ -217,12 +272,71 @@ def _subsumed(a: Address, b: Address) -> bool:
     )
 
 
+def _districts_by_sound(
+    text: str, gazetteer: Gazetteer, found: list[PlaceMatch]
+) -> list[PlaceMatch]:
+    """Districts whose whole name sounds exactly right, 区 included (仅行况取 for 井陉矿区).
+
+    :meth:`Gazetteer.find` wants the 区 spelt right (or the rest spelt right); a district
+    said on its own is often written with neither, and every syllable sounding right is
+    evidence enough for a name of four characters or more (three-syllable ones are too
+    common a sound: 原是县 would be 元氏县).
+    """
+    taken = [(m.start, m.end) for m in found]
+    matches: list[PlaceMatch] = []
+    for length in range(_MIN_DISTRICT_BY_SOUND, 6):
+        for start in range(len(text) - length + 1):
+            end = start + length
+            said = text[start:end]
+            if not all(is_han(ch) for ch in said):
+                continue
+            if any(start < e and end > s for s, e in taken):
+                continue
+            place = gazetteer.closest(said, "district", max_cost=0.0)
+            if place is not None and said != place.name:
+                matches.append(
+                    PlaceMatch(place=place, start=start, end=end, said=said, typos=0, near=0)
+                )
+                taken.append((start, end))
+    return matches
+
+
+def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) -> list[PlaceMatch]:
+    """Towns whose name sounds exactly right but whose 镇 or 乡 was misheard as a
+    near-sounding character (井陉矿区奉山井 for 井陉矿区凤山镇), right after a district."""
+    taken = [(m.start, m.end) for m in found]
+    district_ends = {m.end for m in found if m.place.kind == "district"}
+    matches: list[PlaceMatch] = []
+    for length in (5, 4, 3):
+        for start in range(len(text) - length + 1):
+            end = start + length
+            said = text[start:end]
+            if said[-1] in "镇乡村" or not all(is_han(ch) for ch in said):
+                continue
+            if any(start < e and end > s for s, e in taken):
+                continue
+            if main_sound(said[-1]) not in _TOWN_SUFFIX_SOUNDS:
+                continue
+            if not any(0 <= start - e <= _TOWN_GAP for e in district_ends):
+                continue
+            for suffix in "镇乡":
+                place = gazetteer.closest(said[:-1] + suffix, "town", max_cost=0.0)
+                if place is not None:
+                    matches.append(
+                        PlaceMatch(place=place, start=start, end=end, said=said, typos=1, near=0)
+                    )
+                    taken.append((start, end))
+                    break
+    return matches
+
+
 def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
     """Roads right before a house number whose whole name, suffix too, only sounds right.
 
     The gazetteer's own matching wants a short road's last character spelt right (路, 街),
     which keeps ordinary words out; right before a house number (怀中落280号 for 槐中路280号)
-    the number is evidence enough for one near-sounding character and no wrong one.
+    the number is evidence enough for one near-sounding character, or for one wrong one when
+    the name does not end like a road itself (针远接105号 for 青园街105号).
     """
     found: list[PlaceMatch] = []
     for m in _NUMBER_HAO_RE.finditer(text):
@@ -231,7 +345,12 @@ def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
             said = text[max(0, start) : m.start()]
             if start < 0 or not all(is_han(ch) for ch in said):
                 continue
-            place = gazetteer.closest(said, "road", max_cost=_ROAD_BY_SOUND_COST)
+            # A name that ends like a road (新闻路) may be a road the gazetteer lacks: only a
+            # near character then. One ending in a sound-alike (针远接) was misheard anyway.
+            loose = said[-1] not in _ROAD_SUFFIX_CHARS
+            place = gazetteer.closest(
+                said, "road", max_cost=_ROAD_BY_SOUND_COST if loose else _NEAR_COST, max_near=1
+            )
             if place is not None and said != place.name:
                 found.append(
                     PlaceMatch(place=place, start=start, end=m.start(), said=said, typos=0, near=1)
@@ -379,7 +498,15 @@ def _read_junction(
     end = _JUNCTION_END_RE.match(text, other.end)
     if end is None:
         return None
-    return "road", f"{road}与{other.value}交叉口", end.end()
+    value, cursor = f"{road}与{other.value}交叉口", end.end()
+    corner = _CORNER_RE.match(text, cursor)
+    if corner is not None and len(corner.group(1)) > 1:
+        value, cursor = value + corner.group(1), corner.end()
+    offset = _OFFSET_RE.match(text, cursor)
+    if offset is not None:  # 往南五十米: where from the junction
+        distance = number_to_arabic(offset.group(2))
+        value, cursor = f"{value}往{offset.group(1)}{distance}米", offset.end()
+    return "road", value, cursor
 
 
 def _read_building(text: str, pos: int) -> tuple[str, str, int] | None:

@@ -41,6 +41,8 @@ _LONE_BEFORE_UNIT_RE = re.compile(
 # What follows 号 in a building number, respelt to 楼 when it sounds near (三号龙).
 _AFTER_HAO_RE = re.compile(rf"{NUMBER_PATTERN}\s*号([\u4e00-\u9fff])")
 _NOT_LOU = frozenset("楼路院线码口")
+# 单元 after a number, its 元 written as another yuan (二单园, 3单员).
+_UNIT_YUAN_RE = re.compile(rf"{NUMBER_PATTERN}\s*单([\u4e00-\u9fff])")
 # Compound suffixes in the spelling written into work orders; sound-alikes map to these.
 _COMPOUND_SUFFIXES = (
     "家属院", "小区", "花园", "家园", "公寓", "宿舍", "大厦", "社区", "新村", "嘉园",
@@ -70,8 +72,9 @@ _CHINESE_NUMBER_RE = re.compile(r"[零〇○一二两三四五六七八九十百
 def respell_buildings(text: str) -> str:
     """``text`` with misheard building numbers respelt, same length: 遗号楼 -> 一号楼.
 
-    Only a lone character right before 号楼/栋/单元 that sounds exactly like a digit, and a
-    character after ``<number>号`` that sounds near 楼, are changed.
+    Only a lone character right before 号楼/栋/单元 that sounds exactly like a digit, a
+    character after ``<number>号`` that sounds near 楼, and a 元 of ``<number>单元`` written
+    as another yuan (二单园) are changed.
     """
     chars = list(text)
     for m in _LONE_BEFORE_UNIT_RE.finditer(text):
@@ -87,6 +90,9 @@ def respell_buildings(text: str) -> str:
         ch = m.group(1)
         if ch not in _NOT_LOU and _sounds_like(ch, "楼"):
             chars[m.start(1)] = "楼"
+    for m in _UNIT_YUAN_RE.finditer(text):
+        if main_sound(m.group(1)) == "yuan":  # 二单园 -> 二单元
+            chars[m.start(1)] = "元"
     return "".join(chars)
 
 

@@ -26,7 +26,7 @@ _WAN = "万"
 NUMBER_PATTERN = r"(?:[0-9０-９]+|[零〇○一二两三四五六七八九十百千幺洞]+)"
 # What may stand between the groups of one number that Whisper split up.
 # A full stop is not one of them: "3.87" is a decimal, not two groups of a phone number.
-_GROUP_GAP_RE = re.compile(r"[\s,，、\-－—–_/]{1,3}")
+_GROUP_GAP_RE = re.compile(r"[\s,，、﹑﹐\-－—–_/]{1,3}")
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ _MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE_RE = re.compile(r"0(?:10|2\d)\d{8}|0311[2-9]\d{7}|0(?!311)[3-9]\d{2}[2-9]\d{6,7}")
 _LOCAL_RE = re.compile(r"[2-9]\d{6,7}")
 _HOTLINE = "12345"
+# The default city's area code, and how Whisper writes it when it merges 幺幺.
+_AREA_CODE = "0311"
+_MERGED_AREA_CODE = "031"
 _MAX_DIGITS = 13
 _MAX_GROUPS = 12
 # Soft digits kept in one number: at most this many, and no more than its real digits.
@@ -189,6 +192,11 @@ def _read_phone(
         return None
     phone = _as_phone(text, reading.digits, reading.start, reading.end)
     repaired = False
+    if groups > 1 and reading.groups[0] == 3 and reading.digits.startswith(_MERGED_AREA_CODE):
+        # 031，8652，3380: no area code is 031, and 0318 would be read 0318，652，3380;
+        # it is the default city's 0311 with 幺幺 merged.
+        phone = _as_phone(text, _AREA_CODE + reading.digits[3:], reading.start, reading.end)
+        repaired = True
     if phone is None and (groups > 1 or _has_cue(text, reading.start)):
         phone = _repair(text, reading)
         repaired = True

@@ -29,7 +29,8 @@ _READINGS: dict[str, tuple[str, ...]] = {
 # Numeral units, counters and date words are quantities, never one digit of a number.
 _NEVER_SOFT = frozenset("十百千万亿拾佰仟号年月日点元块岁米层楼栋单室户区路街")
 # Pauses between groups; Whisper sometimes ends a "sentence" between two groups (三八。三幺).
-_GAP_RE = re.compile(r"[\s,，、。\-－—–_/]{1,3}")
+# ﹑ and ﹐ are the small forms Whisper writes after a prompt.
+_GAP_RE = re.compile(r"[\s,，、﹑﹐。\-－—–_/]{1,3}")
 
 
 @functools.lru_cache(maxsize=16384)

@@ -35,7 +35,10 @@ def outputs(tmp_path: Path) -> Path:
         tmp_path, "gas_99", phone="13931857264", address="长安区胜利北大街236号建明小区5号楼",
         urgent=True,
     )  # fmt: skip
-    _write_call(tmp_path, "bus_99", phone="17803215566", address="裕华区塔南路199号", urgent=False)
+    _write_call(
+        tmp_path, "bus_99", phone="17803215566", address="裕华区塔南路199号", urgent=False,
+        top="administrative", code="administrative.public_transport", department="市交通运输局",
+    )  # fmt: skip
     gas_text = (
         "我们楼道里媒气位特别大。长安区，胜利北达加236号，建民小区5号楼。电话时139,3185,72645"
     )
@@ -55,7 +58,9 @@ def outputs(tmp_path: Path) -> Path:
         {
             "source": str(tmp_path / "bus_99.wav"),
             "transcript": {"text": "我住在艺华区坦南路199号，电话要七八、零三二一、五五六六"},
-            "entities": {"phones": ["17803215566"], "addresses": ["坦南路199号"]},
+            "entities": {"phones": ["17803215566"], "addresses": ["裕华区塔南路199号1号楼"]},
+            "category": {"top": "administrative", "code": "administrative.road_maintenance"},
+            "department": "市交通运输局",
             "urgent": False,
         },
         {"source": str(tmp_path / "unknown_01.wav"), "transcript": {"text": ""}},
@@ -76,7 +81,8 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 def test_stored_outputs_are_scored_as_given(outputs: Path, capsys: pytest.CaptureFixture) -> None:
     report = _run(capsys, str(outputs), "--truth-dir", str(outputs.parent))
     assert report["totals"] == {
-        "calls": 2, "phone": 1, "address": 0, "address_loose": 0, "urgent_correct": 1,
+        "calls": 2, "top": 1, "sub": 0, "department": 1, "phone": 1, "address_core": 1,
+        "address": 0, "address_loose": 0, "urgent_correct": 1,
         "urgent_calls": 1, "urgent_flagged": 0, "false_alarms": 0,
     }  # fmt: skip
     assert report["missing_truth"] == [str(outputs.parent / "unknown_01.wav")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classify.entities.address import Address, extract_addresses, parse_addresses
+from classify.entities.address import Address, extract_addresses, parse_addresses, with_readback
 from classify.gazetteer import Gazetteer, Place
 
 pytest.importorskip("pypinyin", reason="homophone matching needs pypinyin")
@@ -139,6 +139,30 @@ def test_custom_gazetteer() -> None:
         ("御华区体育南大街126横，京东花圆二号楼，请问", "裕华区体育南大街126号京东花园2号楼"),
         ("消息去有一南大街八十号，有一小七六号龙。", "桥西区友谊南大街80号有一小区6号楼"),
         ("消息区中山西路300号，新市这家圆7号楼。请问", "桥西区中山西路300号新市这家园7号楼"),
+        # one wrong character in a road name that does not end like a road, before a number
+        ("长安区针远接105号，监安小区，正好楼底下", "长安区青园街105号监安小区"),
+        # a district without its 区 spelt right, and a town whose 镇 was misheard
+        ("请问您家的地址，仅行况取奉山井，矿建小区，二号楼", "井陉矿区凤山镇矿建小区2号楼"),
+        ("搞城区，港上镇，北新庄村，就在村东头", "藁城区岗上镇北新庄村"),
+        (
+            "玉华区体育南大街和南二环东路交叉口往南五十米，路西边。",
+            "裕华区体育南大街与南二环东路交叉口往南50米",
+        ),
+        (
+            "消息趋镇头达尖143号，服务员小区7号楼，就在楼的北边",
+            "桥西区振头大街143号服务员小区7号楼",
+        ),
+        # 绿华区 is as near 新华区 as 裕华区: the road runs through 裕华区; 单园 is 单元
+        (
+            "请问您家的地址，绿华区域才加218号，问何花园，6号楼二单园",
+            "裕华区育才街218号问何花园6号楼2单元",
+        ),
+        # a junction with a filler before 路口 and its corner; 地 in a long name is a wrong
+        # character, not a particle
+        (
+            "御华区，御华东路跟地营南大街那根路口，东南角，正修路的",
+            "裕华区裕华东路与翟营南大街交叉口东南角",
+        ),
     ],
 )
 def test_addresses_as_whisper_writes_them(text: str, expected: str) -> None:
@@ -165,8 +189,12 @@ def test_a_road_said_before_the_full_address_is_dropped() -> None:
         ("中山东路是128号", ["中山东路"]),  # 是 before digits is a word, not a 4
         ("中山东路100米，有个坑", ["中山东路"]),  # a unit, not a misheard 号
         ("六十七路公交车", []),  # a bus route, not 石清路
-        ("东风路与广东路交叉口", []),  # 与 never stands for 裕
+        ("东风路与广东路交叉口", ["东风路"]),  # 与 never stands for 裕: no 裕华东路
         ("中山东路128号那个小区", ["中山东路128号"]),
+        ("新闻路99号", ["新闻路99号"]),  # ends like a road: maybe one the gazetteer lacks
+        ("藁城区廉州路那边", ["藁城区"]),  # a road, not 廉州镇 with a misheard 镇
+        ("原是县里的干部", []),  # three syllables sounding like 元氏县 are not enough
+        ("夏层铺镇学校门口", []),  # towns must sound exactly right: not 新城铺镇
     ],
 )
 def test_misheard_looking_words_that_are_not_addresses(text: str, expected: list[str]) -> None:
@@ -177,3 +205,13 @@ def test_loose_district_only_right_before_a_road() -> None:
     (address,) = parse_addresses("长安期盘顾南大街33号")
     assert (address.district, address.road, address.start) == ("长安区", "谈固南大街", 0)
     assert extract_addresses("长安期") == []
+
+
+def test_an_agents_fuller_read_back_leads() -> None:
+    caller = extract_addresses("我先把电话给你吧，住在长安区议才将，安心小区")
+    agent = extract_addresses("长安区域才加二十七号，安心小趋十号楼三单人，请问您贵姓")
+    assert caller == ["长安区"]
+    assert with_readback(caller, agent)[0].startswith("长安区育才街27号安心小区10号楼")
+    # the caller's own address stays first when the read-back adds nothing
+    assert with_readback(["长安区育才街27号"], ["长安区育才街17号"]) == ["长安区育才街27号"]
+    assert with_readback([], []) == []

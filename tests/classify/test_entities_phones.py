@@ -107,6 +107,12 @@ def test_mask_phone(phone: str, masked: str) -> None:
         ("请问您的连续电话，156-3301-7246，我兴许", ["15633017246"]),
         # the hotline's own number is said first in every call
         ("您好，央二三四五，是民服务热线。电话幺五八，三二幺零，六四九七", ["15832106497"]),
+        # 0311 with 幺幺 merged: no area code is 031, and a 0318 number is not read 031,8...
+        ("你这个电话吧，家里座机，031,8652,3380，好的", ["031186523380"]),
+        ("座机031-8765-4321", ["031187654321"]),
+        ("电话0318，652，3380", ["03186523380"]),
+        # the small comma Whisper writes after a prompt
+        ("我姓任150﹑3074﹑2915﹑", ["15030742915"]),
     ],
 )
 def test_phones_as_whisper_writes_them(text: str, expected: list[str]) -> None:

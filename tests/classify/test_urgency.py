@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from classify.urgency import Urgency, detect_urgency
+from classify.urgency import AGENT_TRIAGE, Urgency, agent_triage, detect_urgency
 
 SHARED_COMPLAINTS = (
     Path(__file__).resolve().parents[3] / "shared" / "data" / "complaints" / "tipdm2020_train.tsv"
@@ -46,6 +46,8 @@ SHARED_COMPLAINTS = (
         ("把地底下的人气管道挖断了", "燃气泄漏"),  # Whisper: 人气 for 燃气
         ("大树倒了，压住了一个过路的大爷", "人员被困"),
         ("大爷的腿被压着出不来", "人员被困"),
+        ("正好砸著楼底下一个大爷，头上破了，流了好多血", "人员受伤"),
+        ("化工厂往外冒黄烟，好几个人都咳嗽，邻居家孩子头晕", "有毒气体"),
     ],
 )
 def test_urgent(text: str, label: str) -> None:
@@ -103,6 +105,9 @@ def test_urgent(text: str, label: str) -> None:
         "小区井盖松动，每次车过都响，小孩都被吵醒",
         "路口红绿灯坏了很危险",
         "井盖丢了，不危险，但是不好看",
+        # asked about, then denied
+        "请问有没有闻到烟味，或者看到冒烟，没有，就是报警器一直响",
+        "饭店油烟太大，熏得好几个人都咳嗽",
     ],
 )
 def test_not_urgent(text: str) -> None:
@@ -205,3 +210,31 @@ def test_not_urgent_as_whisper_writes_it(text: str) -> None:
 )
 def test_misheard_gas_words_by_syllables(text: str, urgent: bool) -> None:
     assert detect_urgency(text).urgent is urgent
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "好的高先生，我们马上转交燃气部门紧急处置，请您也离远一点",
+        "好的好先生，我们马上转交生态环境部门警及处理。",  # Whisper: 警及 for 紧急
+        "请您注意安全，我们马上派人",
+        "请先远离现场，不要开关电器",
+    ],
+)
+def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:
+    result = detect_urgency("我家厨房的管子爆了", whole_call=call)
+    assert result.urgent
+    assert result.reasons[0].startswith(AGENT_TRIAGE + "：")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "好的，我们会尽快转交相关部门处理，请保持电话畅通",
+        "请你们紧急处理一下，太吵了",  # the caller asking for speed is no triage
+        "好的，我们会转交消防部门，请问还有别的问题吗",
+    ],
+)
+def test_routine_agent_words_are_no_triage(call: str) -> None:
+    assert agent_triage(call) is None
+    assert not detect_urgency("楼上太吵了", whole_call=call).urgent

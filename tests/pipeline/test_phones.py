@@ -60,6 +60,13 @@ def test_vote_prefers_full_numbers_then_majority_then_direct_readings() -> None:
     direct = ("a", "137-8210-3395", "13782103395")
     assert vote([repaired, direct]) == "13782103395"
     assert vote([("t", "", None)]) is None
+    # a short reading backs the full number it is part of
+    readings = [
+        ("transcript", "我姓黄199,3361,802庆", "19933618027"),
+        ("alone", "我姓黄19933611802去", "19933611802"),
+        ("slow", "三三六一八零二七。", "33618027"),
+    ]
+    assert vote(readings) == "19933618027"
 
 
 def test_phone_stretch_takes_the_callers_digits_and_narrows_long_segments() -> None:

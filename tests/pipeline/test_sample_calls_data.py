@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -312,3 +313,35 @@ def test_synthesis_reproduces_committed_call(tmp_path: Path) -> None:
         assert committed.shape == fresh.shape
         # Bit-exact on the same CPU; other CPUs may round TFLite's floats differently.
         assert np.max(np.abs(committed - fresh)) < 0.05
+
+
+DEV_SCRIPTS = sorted((CALLS_DIR).glob("dev*/scripts/*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def synth_module() -> Any:
+    """scripts/synth_calls.py as a module (it imports no TTS code until it synthesises)."""
+    import importlib.util
+
+    path = ROOT / "scripts" / "synth_calls.py"
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))  # its sibling modules (call_audio)
+    spec = importlib.util.spec_from_file_location("synth_calls", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synth_calls"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path", DEV_SCRIPTS, ids=lambda p: p.stem)
+def test_development_call_scripts_are_valid(path: Path, synth_module: Any) -> None:
+    """Every development script passes the synthesis script's own checks (no audio made)."""
+    script = synth_module.load_script(path, synth_module.load_taxonomy())
+    assert script.id == path.stem
+
+
+def test_there_are_three_development_sets() -> None:
+    sets = {p.parent.parent.name for p in DEV_SCRIPTS}
+    assert sets == {"dev", "dev2", "dev3"}
+    assert len(DEV_SCRIPTS) == 48
