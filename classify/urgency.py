@@ -299,9 +299,10 @@ def detect_urgency(text: str, whole_call: str | None = None) -> Urgency:
 # from the whole call: on mono recordings the speakers are not told apart.
 AGENT_TRIAGE = "接线员按紧急处置"
 _TRIAGE = _rx(
-    r"(?:我们|这边)[^。.！!？?]{0,4}?(?:马上|立即|立刻|现在就)[^。.！!？?]{0,14}?紧急"
+    r"(?:我们|这边)[^。.！!？?]{0,4}?(?:马上|立即|立刻|现在就|已经)[^。.！!？?]{0,14}?紧急"
     r"|(?:请|请您|您)[^。.！!？?，,]{0,4}?注意(?:人身)?安全"
     r"|(?:请|先|赶紧|马上|尽快|尽量)[^。.！!？?，,]{0,6}?(?:远离|撤离)"
+    r"|(?:请|请您|您)(?:马上|赶紧|立即|立刻|先)离开"
     r"|(?:不要|别|千万别|千万不要)(?:再)?(?:使用|用|开关|开|点|动)?(?:明火|电器|电闸|打火机)"
 )
 # Triage words by toneless syllables (Whisper: 警及处理 for 紧急处理).

@@ -40,6 +40,8 @@ FULL_DIGITS = 11
 # 区 right after a run of digits and before a pause: a last 七 misheard (06552区 for 065527).
 # Only here, where the stretch is a number being read out; elsewhere 区 ends an address.
 _TRAILING_QI_RE = re.compile(r"([0-9零幺一二三四五六七八九]{2,})区(?=$|[\s，,。.！!？?；;])")
+# Latin letters, full-width or not: in a reading of digits they only stand for pauses.
+_LATIN_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
 # Margin (s) kept around the digits when a long stretch is narrowed down to them.
 NARROW_PAD_S = 2.5
 # Said before a stretch so that the extractor treats its digits as a phone number.
@@ -127,6 +129,7 @@ def read_number(text: str, prompt: str | None = None) -> str | None:
     Digits of ``prompt`` that Whisper repeated from it instead of listening are no reading.
     """
     shown = "".join(extract_phones(prompt or ""))
+    text = _LATIN_RE.sub("，", text)  # 幺三三Ｅ幺三…: Whisper marks pauses with stray letters
     text = _TRAILING_QI_RE.sub(r"\1七", text)
     phones = [p for p in extract_phones(_CUE + text) if not _echoes(p, shown)]
     if not phones:

@@ -219,6 +219,8 @@ def test_misheard_gas_words_by_syllables(text: str, urgent: bool) -> None:
         "好的好先生，我们马上转交生态环境部门警及处理。",  # Whisper: 警及 for 紧急
         "请您注意安全，我们马上派人",
         "请先远离现场，不要开关电器",
+        "好的田先生，我们已经转交消防部门紧急出警",
+        "请您马上离开车库，不要再下去",
     ],
 )
 def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:

@@ -45,6 +45,12 @@ def test_read_number_ignores_digits_parroted_from_the_prompt() -> None:
     assert read_number("电话是187 三五五二零九四六") == "18735520946"
 
 
+def test_read_number_takes_stray_letters_for_pauses() -> None:
+    # Whisper wrote full-width letters between the groups of a slowed re-decoding
+    reading = "好登请问您的联系电话？幺三三Ｅ幺三遥遥八八九九？好登我们？"
+    assert read_number(reading, SPOKEN_DIGITS_PROMPT) == "13313118899"
+
+
 def test_vote_prefers_full_numbers_then_majority_then_direct_readings() -> None:
     full, partial = "13126845078", "26845073"
     assert vote([("t", "x", full), ("a", "y", partial), ("b", "y", partial)]) == full

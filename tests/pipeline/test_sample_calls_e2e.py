@@ -6,10 +6,9 @@ against its ``<id>.truth.json``.
 
 What Whisper base cannot hear is not asserted per call: compound (小区) names are free text
 with no gazetteer, so the address check compares district, road and house number exactly and
-reports the full-string match rate; the first phone number (the one a ticket gets, after the
-phone check of ``pipeline.phones``) must be right for all but one recording (Whisper merges the
-repeated 幺 of business_licence_01 into a single 要; one re-decoding hears it, the transcript
-does not, and a tie keeps the transcript's reading).
+reports the full-string match rate. The first phone number (the one a ticket gets, after the
+phone check of ``pipeline.phones``) must be right for every recording: the transcript of
+business_licence_01 merges its repeated 幺 into a single 要, and the re-decodings outvote it.
 """
 
 from __future__ import annotations
@@ -59,7 +58,7 @@ def test_top_category_and_department_right_for_every_call(
 def test_phone_numbers(processed_calls: dict[str, dict[str, Any]]) -> None:
     wrong = [n for n, r in processed_calls.items()
              if r["entities"]["phones"][:1] != [TRUTHS[_call_id(n)]["phone"]]]
-    assert len(wrong) <= 1, wrong
+    assert wrong == [], wrong
 
 
 def test_addresses_district_road_and_number(processed_calls: dict[str, dict[str, Any]]) -> None:
