@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from classify.phonetic import main_sound
+from classify.phonetic import main_sound, split_syllable
 from classify.taxonomy import Taxonomy
 
 # A hand-over verb and what may stand between it and the department's name.
@@ -52,21 +52,12 @@ _SPOKEN_NAMES: dict[str, tuple[str, ...]] = {
     "education": ("教育",),
     "emergency": ("应急",),
 }
-_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q",
-             "x", "r", "z", "c", "s", "y", "w")  # fmt: skip
-
-
-def _split(syllable: str) -> tuple[str, str]:
-    for initial in _INITIALS:
-        if syllable.startswith(initial) and len(syllable) > len(initial):
-            return initial, syllable[len(initial) :]
-    return "", syllable
 
 
 def _syllable_score(heard: str, meant: str) -> float:
     if heard == meant:
         return 1.0
-    (hi, hf), (mi, mf) = _split(heard), _split(meant)
+    (hi, hf), (mi, mf) = split_syllable(heard), split_syllable(meant)
     return 0.5 if (hi and hi == mi) or hf == mf else 0.0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from classify.taxonomy import Taxonomy
@@ -70,19 +72,26 @@ class _Fixed:
         return self.prediction
 
 
-def test_the_pipeline_hears_the_agents_handover_and_triage() -> None:
-    pytest.importorskip("pypinyin", reason="names are matched by sound")
+def _understand(segments: list[tuple[str, str]], prediction: Prediction) -> Any:
+    """The draft the real pipeline makes of a two-channel transcript, with a fixed model."""
     from asr.types import Segment, Transcript
     from pipeline.service import Pipeline
     from pipeline.settings import Settings
 
-    segments = [
-        Segment(0.0, 5.0, "村口老有大车半夜来倒碎砖头烂水泥块", "caller"),
-        Segment(5.0, 9.0, "好的，我们马上转交环位部门紧急处理", "agent"),
-    ]
-    transcript = Transcript(text="".join(s.text for s in segments), segments=segments)
-    fixed = _Fixed(_prediction("safety.traffic_safety", 0.36, ("environment.garbage", 0.2)))
-    draft = Pipeline(Settings(), classifier=fixed).understand(transcript, "call")
+    turns = [Segment(float(i), float(i + 1), text, who) for i, (who, text) in enumerate(segments)]
+    transcript = Transcript(text="".join(s.text for s in turns), segments=turns)
+    return Pipeline(Settings(), classifier=_Fixed(prediction)).understand(transcript, "call")
+
+
+def test_the_pipeline_hears_the_agents_handover_and_triage() -> None:
+    pytest.importorskip("pypinyin", reason="names are matched by sound")
+    draft = _understand(
+        [
+            ("caller", "村口老有大车半夜来倒碎砖头烂水泥块"),
+            ("agent", "好的，我们马上转交环位部门紧急处理"),
+        ],
+        _prediction("safety.traffic_safety", 0.36, ("environment.garbage", 0.2)),
+    )
     assert draft.prediction is not None
     assert draft.prediction.code == "environment.garbage"
     assert draft.urgent  # the agent's 紧急处理, though the caller's words hold no danger
@@ -90,16 +99,12 @@ def test_the_pipeline_hears_the_agents_handover_and_triage() -> None:
 
 def test_the_pipeline_takes_the_agents_fuller_read_back_on_two_channels() -> None:
     pytest.importorskip("pypinyin", reason="places are matched by sound")
-    from asr.types import Segment, Transcript
-    from pipeline.service import Pipeline
-    from pipeline.settings import Settings
-
-    segments = [
-        Segment(0.0, 4.0, "我想问一下身份证怎么补办，我住在长安区议才将，安心小区", "caller"),
-        Segment(4.0, 8.0, "长安区育才街二十七号，安心小区十号楼，对吗？", "agent"),
-    ]
-    transcript = Transcript(text="".join(s.text for s in segments), segments=segments)
-    fixed = _Fixed(_prediction("administrative.household_registration", 0.8))
-    draft = Pipeline(Settings(), classifier=fixed).understand(transcript, "call")
+    draft = _understand(
+        [
+            ("caller", "我想问一下身份证怎么补办，我住在长安区议才将，安心小区"),
+            ("agent", "长安区育才街二十七号，安心小区十号楼，对吗？"),
+        ],
+        _prediction("administrative.household_registration", 0.8),
+    )
     assert draft.entities.addresses[0] == "长安区育才街27号安心小区10号楼"
     assert not draft.urgent
