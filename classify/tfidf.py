@@ -118,6 +118,22 @@ def sound_tokens(text: str) -> list[str]:
     return tokens
 
 
+class HeadGrams:
+    """Character 1-3-grams of a text's first ``n`` characters, spaces left out.
+
+    A written complaint opens with its title or its gist (小区停车位被占用…), and the same
+    words weigh more there than further down a long message. A class, not a lambda, so that
+    a fitted pipeline can be pickled.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __call__(self, text: str) -> list[str]:
+        head = text.replace(" ", "")[: self.n]
+        return [head[i : i + k] for k in (1, 2, 3) for i in range(len(head) - k + 1)]
+
+
 @dataclass
 class TfidfOptions:
     """How to build and train the model.
@@ -142,6 +158,8 @@ class TfidfOptions:
         background: A text file of out-of-scope utterances (one per line) trained as the
             reserved :data:`OFF_TOPIC` class; taxonomy labels only; None for none.
         sounds: Add syllable features (:func:`sound_tokens`), robust to homophones.
+        head_chars: Add character n-grams of the first so many characters
+            (:class:`HeadGrams`); 0 for none.
     """
 
     model: str = "logreg"
@@ -156,6 +174,7 @@ class TfidfOptions:
     calibration_ensemble: bool = True
     background: str | None = None
     sounds: bool = False
+    head_chars: int = 0
 
     def __post_init__(self) -> None:
         if self.model not in ("logreg", "svm"):
@@ -164,6 +183,8 @@ class TfidfOptions:
             raise ValueError(f"未知的一级分类决策方式 {self.top_strategy!r}")
         if self.cv_folds < 2:
             raise ValueError("cv_folds 至少为 2")
+        if self.head_chars < 0:
+            raise ValueError("head_chars 不能为负数")
 
 
 def build_pipeline(options: TfidfOptions | None = None) -> Pipeline:
@@ -181,6 +202,15 @@ def build_pipeline(options: TfidfOptions | None = None) -> Pipeline:
             ),
         ),
     ]
+    if opts.head_chars > 0:
+        parts.append(
+            (
+                "head",
+                TfidfVectorizer(
+                    analyzer=HeadGrams(opts.head_chars), sublinear_tf=True, min_df=opts.min_df
+                ),
+            )
+        )
     if opts.sounds:
         parts.append(
             (
@@ -277,6 +307,11 @@ def _cv_report(
     return strategy, threshold, report
 
 
+# Opening characters given their own features in free-label models (5-fold CV on TipDM:
+# 15 -> 0.929, 20 -> 0.929, 25 -> 0.931, 30 -> 0.930, 40 -> 0.927, 60 -> 0.926 macro-F1).
+FREE_HEAD_CHARS = 25
+
+
 def default_options(scheme: str) -> TfidfOptions:
     """Default options of a label scheme.
 
@@ -286,7 +321,9 @@ def default_options(scheme: str) -> TfidfOptions:
     Free labels (written complaints, such as TipDM 2020) use what cross-validated best
     there: LinearSVC with balanced class weights (macro-F1 counts every class alike), one
     model on all data, sigmoid calibration, and the syllable features too (+0.001 macro-F1
-    over all rows and +0.003 to +0.005 over the raw-text rows, in 5-fold CV with two seeds).
+    over all rows and +0.003 to +0.005 over the raw-text rows, in 5-fold CV with two seeds),
+    and n-grams of the first :data:`FREE_HEAD_CHARS` characters, the title or gist of a
+    written message (+0.005 over all rows, +0.0075 over raw-text rows, two seeds).
     """
     if scheme == SCHEME_TAXONOMY:
         background = str(DEFAULT_BACKGROUND) if DEFAULT_BACKGROUND.is_file() else None
@@ -298,6 +335,7 @@ def default_options(scheme: str) -> TfidfOptions:
         class_weight="balanced",
         top_strategy="best_sub",
         calibration_ensemble=False,
+        head_chars=FREE_HEAD_CHARS,
     )
 
 

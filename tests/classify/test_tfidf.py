@@ -441,3 +441,30 @@ def test_choose_threshold_accepts_ties_together() -> None:
     conf = np.array([0.9, 0.5, 0.5, 0.5])
     correct = np.array([1, 1, 0, 0], dtype=bool)
     assert choose_threshold(conf, correct, 0.9, min_support=1) == pytest.approx(0.9)
+
+
+def test_head_grams_cover_the_opening_characters_only() -> None:
+    from classify.tfidf import HeadGrams
+
+    grams = HeadGrams(4)("小区 停车位被占用了很久")
+    assert "小区停" in grams and "停车" in grams and "车" in grams
+    assert not any("位" in g for g in grams)  # the fifth character is past the head
+    assert HeadGrams(4)("") == []
+
+
+def test_free_label_models_weigh_the_opening() -> None:
+    import pickle
+
+    from classify.tfidf import FREE_HEAD_CHARS, SCHEME_FREE, build_pipeline, default_options
+
+    options = default_options(SCHEME_FREE)
+    assert options.head_chars == FREE_HEAD_CHARS > 0
+    pipeline = build_pipeline(options)
+    assert "head" in dict(pipeline.named_steps["features"].transformer_list)
+    texts = ["小区停车位被占用", "学校收费不合理", "公交线路调整", "医院看病排队"] * 3
+    labels = ["城乡建设", "教育文体", "交通运输", "卫生计生"] * 3
+    pipeline.fit(texts, labels)
+    restored = pickle.loads(pickle.dumps(pipeline))  # a saved model must load again
+    assert list(restored.predict(["小区停车难"])) == list(pipeline.predict(["小区停车难"]))
+    with pytest.raises(ValueError, match="head_chars"):
+        type(options)(head_chars=-1)
