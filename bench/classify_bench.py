@@ -211,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-df", type=int)
     parser.add_argument("--C", type=float)
     parser.add_argument("--class-weight", choices=("balanced",))
-    parser.add_argument("--head-chars", type=int, help="n-grams of the first N characters")
+    parser.add_argument(
+        "--head-chars", type=int, nargs="*", help="n-grams of the first N characters, per N"
+    )
     parser.add_argument(
         "--self-train",
         type=float,
@@ -240,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             ("min_df", args.min_df),
             ("C", args.C),
             ("class_weight", args.class_weight),
-            ("head_chars", args.head_chars),
+            ("head_chars", tuple(args.head_chars) if args.head_chars is not None else None),
         )
         if value is not None
     }

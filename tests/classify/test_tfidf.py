@@ -454,17 +454,22 @@ def test_head_grams_cover_the_opening_characters_only() -> None:
 
 def test_free_label_models_weigh_the_opening() -> None:
     import pickle
+    from dataclasses import replace
 
     from classify.tfidf import FREE_HEAD_CHARS, SCHEME_FREE, build_pipeline, default_options
 
     options = default_options(SCHEME_FREE)
-    assert options.head_chars == FREE_HEAD_CHARS > 0
+    assert options.head_chars == FREE_HEAD_CHARS == (25,)
     pipeline = build_pipeline(options)
-    assert "head" in dict(pipeline.named_steps["features"].transformer_list)
+    blocks = dict(pipeline.named_steps["features"].transformer_list)
+    assert "head25" in blocks
+    two = build_pipeline(replace(options, head_chars=(25, 50)))
+    assert {"head25", "head50"} <= set(dict(two.named_steps["features"].transformer_list))
     texts = ["小区停车位被占用", "学校收费不合理", "公交线路调整", "医院看病排队"] * 3
     labels = ["城乡建设", "教育文体", "交通运输", "卫生计生"] * 3
     pipeline.fit(texts, labels)
     restored = pickle.loads(pickle.dumps(pipeline))  # a saved model must load again
     assert list(restored.predict(["小区停车难"])) == list(pipeline.predict(["小区停车难"]))
     with pytest.raises(ValueError, match="head_chars"):
-        type(options)(head_chars=-1)
+        type(options)(head_chars=(25, 0))
+    assert type(options)(head_chars=[25]).head_chars == (25,)  # as read back from JSON
