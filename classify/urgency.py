@@ -323,7 +323,7 @@ _TRIAGE = _rx(
     r"|(?:不要|别|千万别|千万不要)(?:再)?(?:使用|用|开关|开|点|动)?(?:明火|电器|电闸|打火机)"
 )
 # Triage words by toneless syllables (Whisper: 警及处理 for 紧急处理).
-_TRIAGE_SOUNDS = ("紧急", "注意安全", "明火")
+_TRIAGE_WORDS = ("紧急", "注意安全", "明火")
 
 
 def agent_triage(text: str) -> str | None:
@@ -335,23 +335,9 @@ def agent_triage(text: str) -> str | None:
         >>> agent_triage("好的，我们会尽快转交相关部门处理") is None
         True
     """
-    text = _respelt_by_syllables(text.replace("著", "着"), _TRIAGE_SOUNDS)
+    text = _respell_by_sound(text.replace("著", "着"), _TRIAGE_SOUNDS)
     m = _TRIAGE.search(text)
     return None if m is None else _evidence(text, m.start(), m.end())
-
-
-def _respelt_by_syllables(text: str, words: tuple[str, ...]) -> str:
-    """``text`` with each run of characters that sounds exactly like one of ``words``
-    (toneless, fuzzy syllables) written as that word."""
-    sounds = [main_sound(ch) or "?" for ch in text]
-    chars = list(text)
-    for word in words:
-        target = [main_sound(ch) for ch in word]
-        n = len(target)
-        for i in range(len(text) - n + 1):
-            if sounds[i : i + n] == target:
-                chars[i : i + n] = word
-    return "".join(chars)
 
 
 # Gas words as Whisper base mishears them on telephone audio, by toneless syllables: the
@@ -372,11 +358,24 @@ _GAS_SOUNDS = (
 )
 
 
+# The triage words wherever every syllable sounds the same.
+_TRIAGE_SOUNDS = tuple(
+    (re.compile(rf"(?:^| )({' '.join(main_sound(ch) for ch in word)})(?= |$)"), word)
+    for word in _TRIAGE_WORDS
+)
+
+
 def respell_gas_smell(text: str) -> str:
     """``text`` with misheard gas-smell and gas-leak words written as the real words."""
+    return _respell_by_sound(text, _GAS_SOUNDS)
+
+
+def _respell_by_sound(text: str, patterns: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    """``text`` with the words of ``patterns`` written where their pattern matches its
+    toneless syllables (one per character, joined by spaces; group 1 is the word)."""
     joined = " ".join(main_sound(ch) or "?" for ch in text)
     chars = list(text)
-    for pattern, word in _GAS_SOUNDS:
+    for pattern, word in patterns:
         for m in pattern.finditer(joined):
             first = joined[: m.start(1)].count(" ")  # syllable index = character index
             chars[first : first + len(word)] = word

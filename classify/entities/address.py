@@ -32,6 +32,7 @@ Choices worth knowing:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
@@ -84,9 +85,8 @@ _PART_RANK = {
     "户": 4,
 }
 _NUMBER_HAO_RE = re.compile(rf"{NUMBER_PATTERN}\s*号")
-# At most one near-sounding character (0.5) in a road read by sound before a house number.
-# One wrong character (针远接105号 for 青园街105号) or one near one; never two near ones
-# (金沙北路 is not 新石北路).
+# A road read by sound before a house number: one wrong character (针远接105号 for
+# 青园街105号) or one near one; never two near ones (金沙北路 is not 新石北路).
 _ROAD_BY_SOUND_COST = 1.0
 _NEAR_COST = 0.5
 _MIN_DISTRICT_BY_SOUND = 4
@@ -199,12 +199,12 @@ def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) ->
     through."""
     gap = _DISTRICT_GAP_RE.search(text, floor, address.start)
     end = gap.start() if gap else address.start
+    road = gaz.lookup(address.road)
+    prefer = road.districts if road is not None else ()
     for length in (3, 4):
         start = end - length
         if start < floor:
             break
-        road = gaz.lookup(address.road)
-        prefer = road.districts if road is not None else ()
         place = gaz.closest(text[start:end], "district", max_cost=1.0, prefer=prefer)
         if place is not None:
             address.district = place.name
@@ -284,21 +284,29 @@ def _districts_by_sound(
     """
     taken = [(m.start, m.end) for m in found]
     matches: list[PlaceMatch] = []
-    for length in range(_MIN_DISTRICT_BY_SOUND, 6):
+    for start, end in _free_windows(text, range(_MIN_DISTRICT_BY_SOUND, 6), taken):
+        said = text[start:end]
+        place = gazetteer.closest(said, "district", max_cost=0.0)
+        if place is not None and said != place.name:
+            matches.append(
+                PlaceMatch(place=place, start=start, end=end, said=said, typos=0, near=0)
+            )
+            taken.append((start, end))
+    return matches
+
+
+def _free_windows(
+    text: str, lengths: Iterable[int], taken: list[tuple[int, int]]
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of every run of Chinese characters of the given lengths that overlaps
+    no span in ``taken`` (read as it grows: a caller appends what it matched)."""
+    for length in lengths:
         for start in range(len(text) - length + 1):
             end = start + length
-            said = text[start:end]
-            if not all(is_han(ch) for ch in said):
+            if not all(is_han(ch) for ch in text[start:end]):
                 continue
-            if any(start < e and end > s for s, e in taken):
-                continue
-            place = gazetteer.closest(said, "district", max_cost=0.0)
-            if place is not None and said != place.name:
-                matches.append(
-                    PlaceMatch(place=place, start=start, end=end, said=said, typos=0, near=0)
-                )
-                taken.append((start, end))
-    return matches
+            if not any(start < e and end > s for s, e in taken):
+                yield start, end
 
 
 def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) -> list[PlaceMatch]:
@@ -307,26 +315,20 @@ def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) ->
     taken = [(m.start, m.end) for m in found]
     district_ends = {m.end for m in found if m.place.kind == "district"}
     matches: list[PlaceMatch] = []
-    for length in (5, 4, 3):
-        for start in range(len(text) - length + 1):
-            end = start + length
-            said = text[start:end]
-            if said[-1] in "镇乡村" or not all(is_han(ch) for ch in said):
-                continue
-            if any(start < e and end > s for s, e in taken):
-                continue
-            if main_sound(said[-1]) not in _TOWN_SUFFIX_SOUNDS:
-                continue
-            if not any(0 <= start - e <= _TOWN_GAP for e in district_ends):
-                continue
-            for suffix in "镇乡":
-                place = gazetteer.closest(said[:-1] + suffix, "town", max_cost=0.0)
-                if place is not None:
-                    matches.append(
-                        PlaceMatch(place=place, start=start, end=end, said=said, typos=1, near=0)
-                    )
-                    taken.append((start, end))
-                    break
+    for start, end in _free_windows(text, (5, 4, 3), taken):
+        said = text[start:end]
+        if said[-1] in "镇乡村" or main_sound(said[-1]) not in _TOWN_SUFFIX_SOUNDS:
+            continue
+        if not any(0 <= start - e <= _TOWN_GAP for e in district_ends):
+            continue
+        for suffix in "镇乡":
+            place = gazetteer.closest(said[:-1] + suffix, "town", max_cost=0.0)
+            if place is not None:
+                matches.append(
+                    PlaceMatch(place=place, start=start, end=end, said=said, typos=1, near=0)
+                )
+                taken.append((start, end))
+                break
     return matches
 
 
