@@ -76,6 +76,10 @@ _RESOLVED_ANY = re.compile(
 # Before a cue in its sentence: the cue is asked about (请问有没有闻到烟味，或者看到冒烟).
 _QUESTION_BEFORE = re.compile(r"有没有|是否|有无|是不是有")
 _QUESTION_WINDOW = 20
+# A clause that goes on asking what the one before asked.
+_QUESTION_GOES_ON = re.compile(r"[\s，,]*(?:或者|还是|或|以及|有没有|是否)")
+# A cue that is asked about itself: 是着火了吗.
+_QUESTION_AFTER = re.compile(r"[^，,。.！!？?\s]{0,4}?[吗嘛][？?]?")
 _SENTENCE_END = re.compile(r"[。.！!？?\n]")
 _RESOLUTION_WINDOW = 40
 _EVIDENCE_CHARS = 10
@@ -103,8 +107,17 @@ _RULES: tuple[_Rule, ...] = (
         "燃气泄漏",
         _rx(
             r"(?:煤气|燃气|天然气|液化气|沼气)[^，,。.！!？?\s]{0,4}?(?:味|泄漏|泄露|漏(?!水))"
-            r"|漏(?:煤气|燃气|天然气|液化气)|臭鸡蛋味"
+            r"|漏(?:煤气|燃气|天然气|液化气)"
         ),
+        resolved=_rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了"),
+        recurring_is_urgent=True,
+    ),
+    _Rule(
+        "燃气泄漏",
+        # The odorant's rotten-egg smell; in a call about sewage or a ditch it is hydrogen
+        # sulphide from the water (水黑得跟墨汁似的，一股子臭鸡蛋味).
+        _rx(r"臭鸡蛋味"),
+        harmless_call=_rx(r"排水|污水|排污|下水道|化粪池|水沟|河|沟里|渠"),
         resolved=_rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了"),
         recurring_is_urgent=True,
     ),
@@ -317,6 +330,7 @@ def detect_urgency(text: str, whole_call: str | None = None) -> Urgency:
 AGENT_TRIAGE = "接线员按紧急处置"
 _TRIAGE = _rx(
     r"(?:我们|这边)[^。.！!？?]{0,4}?(?:马上|立即|立刻|现在就|已经)[^。.！!？?]{0,14}?紧急"
+    r"|(?:我们|这边)[^。.！!？?，,]{0,4}?按(?:照)?紧急"
     r"|(?:请|请您|您)[^。.！!？?，,]{0,4}?注意(?:人身)?安全"
     r"|(?:请|先|赶紧|马上|尽快|尽量)[^。.！!？?，,]{0,6}?(?:远离|撤离)"
     r"|(?:请|请您|您)(?:马上|赶紧|立即|立刻|先)离开"
@@ -417,8 +431,7 @@ def _counts(text: str, m: re.Match[str], rule: _Rule) -> bool:
         return False
     if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(text, m.end()):
         return False
-    sentence = max((e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())), default=0)
-    if _QUESTION_BEFORE.search(text, max(sentence, m.start() - _QUESTION_WINDOW), m.start()):
+    if _asked(text, m) or _QUESTION_AFTER.match(text, m.end()):
         return False
     hypothetical = (
         _HYPOTHETICAL.search(before)
@@ -432,6 +445,26 @@ def _counts(text: str, m: re.Match[str], rule: _Rule) -> bool:
         return False
     after = text[m.end() : m.end() + _RESOLUTION_WINDOW]
     return not (_RESOLVED_ANY.search(after) or (rule.resolved and rule.resolved.search(after)))
+
+
+def _asked(text: str, m: re.Match[str]) -> bool:
+    """Whether the cue ``m`` is what a question asks about (请问有没有闻到烟味，或者看到冒烟).
+
+    A question reaches past a comma only into a clause that goes on asking (或者, 还是):
+    on a mono call the caller's answer often follows the agent's question after a mere
+    comma (请问有没有人送医，叫了120).
+    """
+    sentence = max((e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())), default=0)
+    asked = list(
+        _QUESTION_BEFORE.finditer(text, max(sentence, m.start() - _QUESTION_WINDOW), m.start())
+    )
+    if not asked:
+        return False
+    question = asked[-1]  # the last question word before the cue
+    for pause in _CLAUSE_END.finditer(text, question.end(), m.start()):
+        if not _QUESTION_GOES_ON.match(text, pause.end()):
+            return False
+    return True
 
 
 def _stated_hazard(text: str) -> str | None:

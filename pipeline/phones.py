@@ -124,7 +124,8 @@ def phone_stretch(transcript: Transcript) -> Segment | None:
 
 
 def read_number(text: str, prompt: str | None = None) -> str | None:
-    """The phone number a reading gives: the first, or the one said after a correction.
+    """The phone number a reading gives: the first, or the one said after a correction
+    (after 不对 or the like, or the first number restated with a digit or two changed).
 
     Digits of ``prompt`` that Whisper repeated from it instead of listening are no reading.
     """
@@ -141,7 +142,19 @@ def read_number(text: str, prompt: str | None = None) -> str | None:
         corrected = [p for p in after if not _echoes(p, shown)]
         if corrected:  # 幺三八…，不对，是幺三九…: the number after the correction
             return corrected[0]
+    for later in reversed(phones[1:]):
+        # The same number said again with a digit or two changed is a correction whose
+        # 不对 Whisper lost (…二三八九，部队部队，…二三九八): the later one stands.
+        if len(later) >= FULL_DIGITS and _restates(later, phones[0]):
+            return later
     return phones[0]
+
+
+def _restates(later: str, first: str) -> bool:
+    """Whether ``later`` is ``first`` with one or two digits changed."""
+    if len(later) != len(first):
+        return False
+    return 0 < sum(a != b for a, b in zip(later, first, strict=True)) <= 2
 
 
 _SPOKEN_DIGITS = str.maketrans(_SPOKEN_DIGIT_VALUES)

@@ -52,11 +52,16 @@ _SLOT_STOP_CHARS = (
 )
 _COMPOUND_SUFFIX = "小区|花园|家园|公寓|家属院|宿舍|大厦|社区|新村|嘉园|名苑|公馆|广场|苑|村"
 _STANDALONE_SUFFIX = "小区|花园|家园|公寓|家属院|大厦|社区|新村|嘉园|名苑"
+# Common words of place names that begin with one of the stop characters (向阳北大街,
+# 和平家园, 前进小区), also as Whisper spells them (向洋): a name is not cut there.
+_NAME_WORD_SOUNDS = frozenset(
+    " ".join(main_sound(ch) for ch in word) for word in ("向阳", "和平", "和谐", "前进", "向东")
+)
 # Words before 小区 etc. that describe rather than name a compound.
 _GENERIC_NAMES = frozenset(
     str.split(
         "我们 咱们 你们 他们 这个 那个 整个 附近 周边 旁边 对面 各个 所有 很多 几个 其他 老旧 "
-        "高档 新建 同一 本 该 隔壁 一个 两个 住宅 居民 商品房 回迁 安置"
+        "高档 新建 同一 本 该 隔壁 一个 两个 住宅 居民 商品房 回迁 安置 俺们"
     )
 )
 # A subdistrict, district or township before a compound name is not part of it.
@@ -95,12 +100,25 @@ _MIN_DISTRICT_BY_SOUND = 4
 _TOWN_GAP = 2
 _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "jin", "jian", "cen", "xian"})
 _ROAD_SUFFIX_CHARS = frozenset("路街道")
+# Numerals that sound like 区 (qi, qu), as Whisper writes a district's suffix before a road.
+_QU_NUMERALS = frozenset("七")
+# A village right after a town (梅花镇，梅花村).
+_VILLAGE_AFTER_RE = re.compile(rf"[\s，,、]{{0,2}}[^\W{_STOP_CHARS}\d]{{1,4}}村")
+# Direction characters that begin village names (南铜冶村), by their reading.
+_DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
+# A pause Whisper may write between a road and its house number (合作路，206号).
+_PAUSE_BEFORE_NUMBER_RE = re.compile(r"[\s，,]?")
 _UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
 _JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、)")
 _JUNCTION_SPLIT_RE = re.compile(r"与|交叉口.*$")
 # How far from a junction: 往南五十米, 往东走二百米.
-_OFFSET_RE = re.compile(rf"[\s，,]{{0,2}}往([东南西北]{{1,2}})走?({NUMBER_PATTERN})\s*米")
-_JUNCTION_END_RE = re.compile(r"(?:那个|那根|这个|的)?(?:十字路口|交叉口|交叉路口|交口|路口)")
+_OFFSET_RE = re.compile(
+    rf"[\s，,]{{0,2}}往([东南西北]{{1,2}})走?(?:大概|大约|差不多|约)?({NUMBER_PATTERN})\s*米"
+)
+# 交叉口 also as Whisper writes it by sound (交插口, 交差口).
+_JUNCTION_END_RE = re.compile(
+    r"(?:那个|那根|这个|的)?(?:十字路口|交[叉插差]口|交[叉插差]路口|交口|路口)"
+)
 # Which corner of a junction: 东南角, 西北侧.
 _CORNER_RE = re.compile(r"[\s，,]{0,2}((?:东|西)?(?:南|北)?(?:角|侧)|[东西南北](?:边|侧|角))")
 _ORDER = ("district", "road", "number", "compound", "building")
@@ -181,6 +199,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             _district_before(text, address, cursor, gaz)
         if address.road and not address.district:
             address.inferred_district = _district_of_road(address.road, gaz)
+        address.compound = _village_of_town(address.road, address.compound, gaz)
         addresses.append(address)
         cursor = address.end
     return addresses
@@ -191,6 +210,39 @@ def _district_of_road(road: str, gaz: Gazetteer) -> str:
     names = [r for r in _JUNCTION_SPLIT_RE.split(road) if r]
     districts = {d for d in map(gaz.district_of, names) if d is not None}
     return districts.pop() if len(districts) == 1 else ""
+
+
+def _sounds(text: str) -> str:
+    """Toneless syllables of ``text``, space-separated."""
+    return " ".join(main_sound(ch) for ch in text)
+
+
+def _village_of_town(town: str, village: str, gaz: Gazetteer) -> str:
+    """A village named after its town, written with the town's characters.
+
+    Villages often carry their town's name, alone or after a direction (铜冶镇南铜冶村,
+    梅花镇梅花村), and Whisper spells the village freely (男童野村). When the village
+    name, less one leading character, sounds exactly like the town's, both are respelt.
+
+    Examples:
+        >>> _village_of_town("铜冶镇", "男童野村", load_gazetteer())
+        '南铜冶村'
+        >>> _village_of_town("铜冶镇", "东庄村", load_gazetteer())
+        '东庄村'
+    """
+    place = gaz.lookup(town)
+    if place is None or place.kind != "town" or not village.endswith("村"):
+        return village
+    stem, name = town[:-1], village[:-1]
+    for lead in (0, 1):
+        said = name[lead:]
+        if len(said) != len(stem) or not all(map(is_han, name)):
+            continue
+        if all(main_sound(a) == main_sound(b) for a, b in zip(said, stem, strict=True)):
+            prefix = name[:lead]
+            prefix = _DIRECTION_BY_SOUND.get(main_sound(prefix), prefix) if prefix else ""
+            return f"{prefix}{stem}村"
+    return village
 
 
 def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) -> None:
@@ -205,7 +257,10 @@ def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) ->
         start = end - length
         if start < floor:
             break
-        place = gaz.closest(text[start:end], "district", max_cost=1.0, prefer=prefer)
+        said = text[start:end]
+        if said[-1] in _QU_NUMERALS:  # 潇西七星时中路: 区 heard as 七, which no match takes
+            said = said[:-1] + "区"
+        place = gaz.closest(said, "district", max_cost=1.0, prefer=prefer)
         if place is not None:
             address.district = place.name
             address.start = start
@@ -311,7 +366,8 @@ def _free_windows(
 
 def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) -> list[PlaceMatch]:
     """Towns whose name sounds exactly right but whose 镇 or 乡 was misheard as a
-    near-sounding character (井陉矿区奉山井 for 井陉矿区凤山镇), right after a district."""
+    near-sounding character (井陉矿区奉山井 for 井陉矿区凤山镇), right after a district or
+    right before a village (稿成梅花正梅花村: the district garbled, 藁城 said without 区)."""
     taken = [(m.start, m.end) for m in found]
     district_ends = {m.end for m in found if m.place.kind == "district"}
     matches: list[PlaceMatch] = []
@@ -319,7 +375,8 @@ def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) ->
         said = text[start:end]
         if said[-1] in "镇乡村" or main_sound(said[-1]) not in _TOWN_SUFFIX_SOUNDS:
             continue
-        if not any(0 <= start - e <= _TOWN_GAP for e in district_ends):
+        after_district = any(0 <= start - e <= _TOWN_GAP for e in district_ends)
+        if not after_district and not _VILLAGE_AFTER_RE.match(text, end):
             continue
         for suffix in "镇乡":
             place = gazetteer.closest(said[:-1] + suffix, "town", max_cost=0.0)
@@ -404,7 +461,7 @@ def _name_start(text: str, start: int, end: int, taken: list[tuple[int, int]]) -
         if s < end and e > start:
             start = max(start, e)
     for i in range(end - 1, start - 1, -1):
-        if text[i] in _STOP_CHARS:
+        if text[i] in _STOP_CHARS and _sounds(text[i : i + 2]) not in _NAME_WORD_SOUNDS:
             start = i + 1
             break
     admin_ends = [m.end() for m in _ADMIN_UNIT_RE.finditer(text, start, end)]
@@ -482,7 +539,8 @@ def _road_by_sound(text: str, pos: int, gazetteer: Gazetteer) -> tuple[str, str,
         if end > len(text):
             break
         place = gazetteer.closest(text[pos:end], "road", max_cost=0.5 if length == 3 else 1.0)
-        if place is not None and house_number_at(text, end, _STOP_CHARS) is not None:
+        number_at = _PAUSE_BEFORE_NUMBER_RE.match(text, end).end()  # type: ignore[union-attr]
+        if place is not None and house_number_at(text, number_at, _STOP_CHARS) is not None:
             return "road", place.name, end
     return None
 

@@ -163,6 +163,20 @@ def test_custom_gazetteer() -> None:
             "御华区，御华东路跟地营南大街那根路口，东南角，正修路的",
             "裕华区裕华东路与翟营南大街交叉口东南角",
         ),
+        # 交叉口 spelt by sound; a distance with 大概 in it
+        (
+            "长岸区建华北大街和北二环东路交插口往东大概二百米",
+            "长安区建华北大街与北二环东路交叉口往东200米",
+        ),
+        # 区 heard as the numeral 七 before a road (an agent's read-back)
+        ("潇西七星时中路166号，阅墙颜色号楼，对吗", "桥西区新石中路166号"),
+        # a pause between the road and its number
+        ("就在新华区合作录，206后，俺们小区门口", "新华区合作路206号"),
+        # 向阳北大街 written 向洋 after a district heard as 路全区
+        ("路全区向洋北大街45号，汤太加元小区", "鹿泉区向阳北大街45号汤太家园"),
+        # 向 and 和 (of 向阳, 和谐) do not cut the name of a road the gazetteer lacks
+        ("就在向洋路12号", "向洋路12号"),
+        ("新华区和谐路12号", "新华区和谐路12号"),
     ],
 )
 def test_addresses_as_whisper_writes_them(text: str, expected: str) -> None:
@@ -192,7 +206,7 @@ def test_a_road_said_before_the_full_address_is_dropped() -> None:
         ("东风路与广东路交叉口", ["东风路"]),  # 与 never stands for 裕: no 裕华东路
         ("中山东路128号那个小区", ["中山东路128号"]),
         ("新闻路99号", ["新闻路99号"]),  # ends like a road: maybe one the gazetteer lacks
-        ("藁城区廉州路那边", ["藁城区"]),  # a road, not 廉州镇 with a misheard 镇
+        ("藁城区廉州路那边", ["藁城区廉州路"]),  # a road, not 廉州镇 with a misheard 镇
         ("原是县里的干部", []),  # three syllables sounding like 元氏县 are not enough
         ("夏层铺镇学校门口", []),  # towns must sound exactly right: not 新城铺镇
     ],
@@ -215,3 +229,23 @@ def test_an_agents_fuller_read_back_leads() -> None:
     # the caller's own address stays first when the read-back adds nothing
     assert with_readback(["长安区育才街27号"], ["长安区育才街17号"]) == ["长安区育才街27号"]
     assert with_readback([], []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the district garbled or said without 区/县: the town, by sound, before its village
+        ("俺是稿成梅花正梅花村的，村东头那条排水沟", "藁城区梅花镇梅花村"),
+        ("俺是证定的，新成谱证，新成谱村", "正定县新城铺镇新城铺村"),
+        # a village named after its town, respelt with the town's characters
+        ("路前期童野镇男童野村，厂子就在村北边", "鹿泉区铜冶镇南铜冶村"),
+        ("藁城区梅花镇东庄村", "藁城区梅花镇东庄村"),
+    ],
+)
+def test_villages_after_towns(text: str, expected: str) -> None:
+    assert extract_addresses(text)[0] == expected
+
+
+def test_a_town_by_sound_needs_a_district_or_a_real_village_after_it() -> None:
+    # 已经浸 sounds like no town; 我们村 is no village name
+    assert extract_addresses("污水已经浸漫我们村组农田") == []

@@ -110,6 +110,10 @@ def test_urgent(text: str, label: str) -> None:
         # asked about, then denied
         "请问有没有闻到烟味，或者看到冒烟，没有，就是报警器一直响",
         "饭店油烟太大，熏得好几个人都咳嗽",
+        # asked about with 吗, then denied (着火 misheard in the answer)
+        "你说的冒黑烟是着火了吗？现在有没有危险，不是找火，是烟囱冒的",
+        # the smell of a sewage ditch is no gas leak
+        "村东头那条排水沟，水黑得跟墨汁似的，还一股子臭鸡蛋味儿",
         "下雨天小区地下室进水了，泡了好几天",
         "热水器的水不够滚烫，洗澡太凉",
     ],
@@ -169,6 +173,8 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ("快来言，有个小孩调建合理论，在水里铺腾", "人员坠落"),  # 掉进河里 by sound alone
         ("刚才大风把路边一颗大树挂到了，咋在一辆车上，树还压著电线", "触电危险"),
         ("满屋子都是没气味，我把孩子先带出来了", "燃气泄漏"),
+        # on a mono call the answer follows the agent's question after a mere comma
+        ("请问现在有没有人送一，叫了1200万，拉走了三个", "人员受伤"),
     ],
 )
 def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
@@ -225,6 +231,7 @@ def test_misheard_gas_words_by_syllables(text: str, urgent: bool) -> None:
         "请先远离现场，不要开关电器",
         "好的田先生，我们已经转交消防部门紧急出警",
         "请您马上离开车库，不要再下去",
+        "我们按紧急情况转市场监管部门马上到场",
     ],
 )
 def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:

@@ -31,6 +31,14 @@ def test_read_number_takes_the_number_after_a_correction() -> None:
     assert read_number("地址是中山路一百号") is None
 
 
+def test_a_number_restated_with_a_digit_changed_is_a_correction() -> None:
+    # 不对不对 heard as 部队部队: the later number, two digits apart, stands
+    assert read_number("15076412389 艾部队部队，后头12398 我众说15076412398") == "15076412398"
+    # the same number twice, or a second, different number: the first stands
+    assert read_number("18931165570 我再给你说一遍189 31165570") == "18931165570"
+    assert read_number("手机13812345678，座机031185013376") == "13812345678"
+
+
 def test_read_number_reads_a_trailing_qu_as_seven() -> None:
     assert read_number("请问您的联系电话。，18931-06552区，我先下楼了") == "18931065527"
     assert read_number("电话199,3125,068区。") == "19931250687"
