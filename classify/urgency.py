@@ -55,7 +55,7 @@ _NEGATED_BEFORE = re.compile(
 )
 _NEGATED_AFTER = re.compile(r"(?:倒是|倒|也|都|并)?没有?了?(?=$|[，,。.！!？?；;\s])")
 _HYPOTHETICAL = re.compile(
-    r"如果|万一|要是|假如|假设|一旦|怕|担心|害怕|防止|预防|避免|以防|会不会|恐怕|以免|是否"
+    r"如果|万一|要是|假如|假设|一旦|怕|担心|害怕|防止|预防|避免|以防|会不会|恐怕|以免|是否|以为"
     r"|面临|存在|引起|导致|造成|等到|要等|难道|一但|(?:容易|可能会|就会|也会|都会|就得|会|要)$"
 )
 # After a cue in its clause: a question about what would happen, not a report.

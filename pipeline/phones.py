@@ -130,8 +130,7 @@ def read_number(text: str, prompt: str | None = None) -> str | None:
     Digits of ``prompt`` that Whisper repeated from it instead of listening are no reading.
     """
     shown = "".join(extract_phones(prompt or ""))
-    text = _LATIN_RE.sub("，", text)  # 幺三三Ｅ幺三…: Whisper marks pauses with stray letters
-    text = _TRAILING_QI_RE.sub(r"\1七", text)
+    text = _cleaned(text)
     phones = [p for p in extract_phones(_CUE + text) if not _echoes(p, shown)]
     if not phones:
         return None
@@ -148,6 +147,12 @@ def read_number(text: str, prompt: str | None = None) -> str | None:
         if len(later) >= FULL_DIGITS and _restates(later, phones[0]):
             return later
     return phones[0]
+
+
+def _cleaned(text: str) -> str:
+    """A reading with Whisper's pause marks (幺三三Ｅ幺三…: stray letters) as commas and a
+    trailing 区 as the 七 it was."""
+    return _TRAILING_QI_RE.sub(r"\1七", _LATIN_RE.sub("，", text))
 
 
 def _restates(later: str, first: str) -> bool:
@@ -240,17 +245,30 @@ def confirm_phone(
     stretch = phone_stretch(transcript)
     if stretch is None:
         return None
-    readings: list[tuple[str, str, str | None]] = [
-        ("transcript", stretch.text, read_number(stretch.text))
-    ]
+    said = read_number(stretch.text)
+    readings: list[tuple[str, str, str | None]] = [("transcript", stretch.text, said)]
     decoded = redecode(path, stretch, variants)  # the stretch is read once
     for i, (variant, (name, text)) in enumerate(zip(variants, decoded, strict=False)):
         readings.append((name, text, read_number(text, variant.prompt)))
         if i == 0 and _agree(readings):
             break  # two independent decodings read the same number as said: settled
-    phone = vote(readings)
+    phone = vote(_without_retracted(readings, stretch.text, said))
     logger.info("phone check %s: %s -> %s", path.name, readings, phone)
     return PhoneCheck(phone=phone, readings=readings, stretch=stretch)
+
+
+def _without_retracted(
+    readings: Sequence[tuple[str, str, str | None]], text: str, said: str | None
+) -> list[tuple[str, str, str | None]]:
+    """The readings less those that give a number the caller took back in ``text``.
+
+    When the transcript shows a correction (…二零九八，不对，我重说，…二零九三), a decoding
+    that stops before it, or misses the 不对, reads the retracted number; it must not
+    outvote the correction.
+    """
+    first = extract_phones(_CUE + _cleaned(text))
+    retracted = first[0] if first and said and first[0] != said else None
+    return [r for r in readings if r[0] == "transcript" or r[2] != retracted]
 
 
 def with_confirmed(phones: list[str], confirmed: str | None) -> list[str]:

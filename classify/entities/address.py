@@ -70,7 +70,11 @@ _ADMIN_UNIT_RE = re.compile(r"街道|社区|[区县市省镇乡]")
 _PLACE_CUE_RE = re.compile(
     r"(?:[在住是到于址：:]|街道|社区|[区县市省镇乡]|(?:旁边|对面|附近|隔壁|后面|前面|边上)的?)$"
 )
-_FILLER_RE = re.compile(r"[\s，,、]{0,2}的?")
+# What may stand between two parts of an address: a pause, 的, or the caller going on
+# (向阳北大街，我们小区是108号).
+_FILLER_RE = re.compile(
+    r"[\s，,、]{0,2}(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在))?的?"
+)
 # A lone character between a house number and a pause, which Whisper sometimes adds.
 _STRAY_RE = re.compile(rf"[^\s，,、。{_STOP_CHARS}](?=[\s，,、])")
 # What may stand between a district and the road after it.
@@ -102,8 +106,8 @@ _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "jin", "jian", "cen", "xian"})
 _ROAD_SUFFIX_CHARS = frozenset("路街道")
 # Numerals that sound like 区 (qi, qu), as Whisper writes a district's suffix before a road.
 _QU_NUMERALS = frozenset("七")
-# A village right after a town (梅花镇，梅花村).
-_VILLAGE_AFTER_RE = re.compile(rf"[\s，,、]{{0,2}}[^\W{_STOP_CHARS}\d]{{1,4}}村")
+# A village right after a town (梅花镇，梅花村; 全体村民 are villagers, not a village).
+_VILLAGE_AFTER_RE = re.compile(rf"[\s，,、]{{0,2}}[^\W{_STOP_CHARS}\d]{{2,4}}村(?![民委])")
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
 # A pause Whisper may write between a road and its house number (合作路，206号).
@@ -185,6 +189,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
     gaz = gazetteer or load_gazetteer()
     text = respell_buildings(text)
     places = gaz.find(text)
+    places = [m for m in places if _plausible_town(text, m, places)]
     places += _districts_by_sound(text, gaz, places)
     places += _towns_by_sound(text, gaz, places) + _roads_by_sound(text, gaz)
     anchors = _find_anchors(text, places)
@@ -203,6 +208,20 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         addresses.append(address)
         cursor = address.end
     return addresses
+
+
+def _plausible_town(text: str, match: PlaceMatch, places: list[PlaceMatch]) -> bool:
+    """Whether a match is no town, or one that is likely meant.
+
+    A three-character town heard only by sound (为家乡, 瓶山镇 in 壶瓶山镇) is common speech or
+    a town elsewhere unless a district comes right before it or a village right after it.
+    """
+    if match.place.kind != "town" or match.exact or len(match.said) > 3:
+        return True
+    district_ends = {m.end for m in places if m.place.kind == "district"}
+    return any(0 <= match.start - e <= _TOWN_GAP for e in district_ends) or bool(
+        _VILLAGE_AFTER_RE.match(text, match.end)
+    )
 
 
 def _district_of_road(road: str, gaz: Gazetteer) -> str:

@@ -170,6 +170,10 @@ def test_custom_gazetteer() -> None:
         ),
         # 区 heard as the numeral 七 before a road (an agent's read-back)
         ("潇西七星时中路166号，阅墙颜色号楼，对吗", "桥西区新石中路166号"),
+        # a district heard as 小熄奇 before 红旗南大街 spelt 红奇
+        ("小熄奇红奇南大街，三十七号，福安里小区，六号楼", "桥西区红旗南大街37号福安里小区6号楼"),
+        # the caller goes on before the house number
+        ("路前区向阳北大街，我们小区是108号，请秀华庭", "鹿泉区向阳北大街108号"),
         # a pause between the road and its number
         ("就在新华区合作录，206后，俺们小区门口", "新华区合作路206号"),
         # 向阳北大街 written 向洋 after a district heard as 路全区
@@ -240,6 +244,9 @@ def test_an_agents_fuller_read_back_leads() -> None:
         # a village named after its town, respelt with the town's characters
         ("路前期童野镇男童野村，厂子就在村北边", "鹿泉区铜冶镇南铜冶村"),
         ("藁城区梅花镇东庄村", "藁城区梅花镇东庄村"),
+        # towns of the counties, the county said as 线 for 县
+        ("为暗示照线泛装线泛装村的，阿门村", "赵县范庄镇范庄村"),
+        ("暗示无极线章段故政，章段故村等", "无极县张段固镇张段固村"),
     ],
 )
 def test_villages_after_towns(text: str, expected: str) -> None:
@@ -249,3 +256,8 @@ def test_villages_after_towns(text: str, expected: str) -> None:
 def test_a_town_by_sound_needs_a_district_or_a_real_village_after_it() -> None:
     # 已经浸 sounds like no town; 我们村 is no village name
     assert extract_addresses("污水已经浸漫我们村组农田") == []
+    # three-character towns heard only by sound, with nothing around them
+    assert extract_addresses("以前也曾为家乡建言献策") == []  # not 于家乡
+    assert extract_addresses("G8县壶瓶山镇居民") == []  # not 平山镇
+    assert extract_addresses("全体村民意见很大") == []  # villagers, not a village
+    assert extract_addresses("平山县平山镇") == ["平山县平山镇"]

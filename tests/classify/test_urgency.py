@@ -112,6 +112,8 @@ def test_urgent(text: str, label: str) -> None:
         "饭店油烟太大，熏得好几个人都咳嗽",
         # asked about with 吗, then denied (着火 misheard in the answer)
         "你说的冒黑烟是着火了吗？现在有没有危险，不是找火，是烟囱冒的",
+        # a fire the caller only thought of
+        "还以为哪儿着火了，吓得我赶紧跑下楼看，结果就是他家在那儿烤串儿",
         # the smell of a sewage ditch is no gas leak
         "村东头那条排水沟，水黑得跟墨汁似的，还一股子臭鸡蛋味儿",
         "下雨天小区地下室进水了，泡了好几天",

@@ -3,8 +3,8 @@
 The transcripts (``data/whisper_base_calls.jsonl``, see its README) keep Whisper's errors in
 digits, place names and danger words. Some calls cannot be read right (two digits wrong, a
 road name garbled beyond recognition), so the checks are totals, set a little below what the
-extractors achieve when these tests were written (phones 49/56, addresses 30/56 exactly
-and 45/56 up to a compound-name character, all 21 urgent calls and no false alarm).
+extractors achieve (phones 60/72, addresses 35/72 exactly and 52/72 up to a compound-name
+character, all 26 urgent calls and no false alarm, in the fourth session).
 """
 
 from __future__ import annotations
@@ -51,14 +51,14 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 56
-    assert {c["set"] for c in calls} == {"sample", "dev1", "dev2", "dev3"}
+    assert len(calls) == 72
+    assert {c["set"] for c in calls} == {"sample", "dev1", "dev2", "dev3", "dev4"}
     assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 47
+    assert right >= 58
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -66,7 +66,7 @@ def test_wrong_phone_numbers_are_rare(results: list) -> None:
     wrong = [
         call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
     ]
-    assert len(wrong) <= 4, wrong
+    assert len(wrong) <= 5, wrong
 
 
 def test_addresses(results: list) -> None:
@@ -74,8 +74,8 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 28
-    assert loose >= 42
+    assert exact >= 33
+    assert loose >= 50
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:

@@ -130,6 +130,22 @@ def test_confirm_phone_outvotes_a_garbled_transcript() -> None:
     assert [r[0] for r in check.readings] == ["transcript", *fake.calls]
 
 
+def test_a_retracted_number_cannot_outvote_the_correction() -> None:
+    said = Segment(
+        1.0, 9.0, "电话是185,3116,2098，爱不对不对，我重说，185,3116,2093，好的孙女士", "caller"
+    )
+    # the re-decodings stop before the correction and read the number taken back
+    retracted = "电话是185，3116，2098，艾部队部队"
+    fake = _FakeRedecoder({v.name: retracted for v in DIGIT_VARIANTS})
+    check = confirm_phone(Path("x.wav"), _transcript(said), fake)
+    assert check is not None and check.phone == "18531162093"
+    # without a correction in the transcript the same readings win as usual
+    plain = Segment(1.0, 4.0, "电话是185,3116,2093", "caller")
+    fake = _FakeRedecoder({v.name: "电话是185，3116，2098" for v in DIGIT_VARIANTS})
+    check = confirm_phone(Path("x.wav"), _transcript(plain), fake)
+    assert check is not None and check.phone == "18531162098"
+
+
 def test_with_confirmed_puts_the_number_first() -> None:
     assert with_confirmed(["1", "2"], "2") == ["2", "1"]
     assert with_confirmed(["1"], "3") == ["3", "1"]
