@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
 from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
 from classify.gazetteer import Gazetteer, PlaceMatch, load_gazetteer
-from classify.phonetic import is_han, main_sound
+from classify.phonetic import is_han, main_sound, near
 
 _HAN = "\u4e00-\u9fff"
 # Characters that cannot be part of a compound or unknown road name (the words around them).
@@ -93,10 +93,12 @@ _PART_RANK = {
     "号": 4,
     "户": 4,
 }
-_NUMBER_HAO_RE = re.compile(rf"{NUMBER_PATTERN}\s*号")
+# A number and the character after it, which may be 号 misheard (128后).
+_NUMBER_HAO_RE = re.compile(rf"{NUMBER_PATTERN}\s*([{_HAN}])")
 # A road read by sound before a house number: one wrong character (针远接105号 for
 # 青园街105号) or one near one; never two near ones (金沙北路 is not 新石北路).
 _ROAD_BY_SOUND_COST = 1.0
+_HAO_SOUND = main_sound("号")
 _NEAR_COST = 0.5
 _MIN_DISTRICT_BY_SOUND = 4
 # A town right after a district (at most this many characters of pause between), its 镇 or
@@ -418,6 +420,9 @@ def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
     """
     found: list[PlaceMatch] = []
     for m in _NUMBER_HAO_RE.finditer(text):
+        heard = main_sound(m.group(1))
+        if heard != _HAO_SOUND and not near(heard, _HAO_SOUND):
+            continue  # 号, or a character that sounds the same or near (泰华间128后)
         for length in (5, 4, 3):
             start = m.start() - length
             said = text[max(0, start) : m.start()]

@@ -174,6 +174,8 @@ def test_custom_gazetteer() -> None:
         ("小熄奇红奇南大街，三十七号，福安里小区，六号楼", "桥西区红旗南大街37号福安里小区6号楼"),
         # the caller goes on before the house number
         ("路前区向阳北大街，我们小区是108号，请秀华庭", "鹿泉区向阳北大街108号"),
+        # a road by sound before a number whose 号 was heard as 后
+        ("新华去泰华间128后，泰河院小区3号楼", "新华区泰华街128号泰河院小区3号楼"),
         # a pause between the road and its number
         ("就在新华区合作录，206后，俺们小区门口", "新华区合作路206号"),
         # 向阳北大街 written 向洋 after a district heard as 路全区

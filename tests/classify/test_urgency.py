@@ -175,6 +175,7 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ("快来言，有个小孩调建合理论，在水里铺腾", "人员坠落"),  # 掉进河里 by sound alone
         ("刚才大风把路边一颗大树挂到了，咋在一辆车上，树还压著电线", "触电危险"),
         ("满屋子都是没气味，我把孩子先带出来了", "燃气泄漏"),
+        ("啤酒瓶往脑袋上砸，有一个人头上全是血，现在还打着呢", "人员受伤"),
         # on a mono call the answer follows the agent's question after a mere comma
         ("请问现在有没有人送一，叫了1200万，拉走了三个", "人员受伤"),
     ],
