@@ -102,6 +102,9 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# What says a gas smell is over.
+_GAS_GONE = _rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了")
+
 _RULES: tuple[_Rule, ...] = (
     _Rule(
         "燃气泄漏",
@@ -109,7 +112,7 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:煤气|燃气|天然气|液化气|沼气)[^，,。.！!？?\s]{0,4}?(?:味|泄漏|泄露|漏(?!水))"
             r"|漏(?:煤气|燃气|天然气|液化气)"
         ),
-        resolved=_rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了"),
+        resolved=_GAS_GONE,
         recurring_is_urgent=True,
     ),
     _Rule(
@@ -118,7 +121,7 @@ _RULES: tuple[_Rule, ...] = (
         # sulphide from the water (水黑得跟墨汁似的，一股子臭鸡蛋味).
         _rx(r"臭鸡蛋味"),
         harmless_call=_rx(r"排水|污水|排污|下水道|化粪池|水沟|河|沟里|渠"),
-        resolved=_rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了"),
+        resolved=_GAS_GONE,
         recurring_is_urgent=True,
     ),
     _Rule(

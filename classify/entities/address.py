@@ -25,8 +25,12 @@ Choices worth knowing:
 * A bare door number after 单元 or 号楼 gets 室 (2单元502 -> ``2单元502室``).
 * Two roads joined by 和/与/跟 and followed by 交叉口/路口 form one intersection,
   written ``中山东路与体育大街交叉口``.
-* Named places without a suffix (恒大绿洲), townships and villages outside a chain, and house
-  numbers said without 号 are not recognised.
+* A town (镇, 乡) gives its district; heard only by sound it needs a district before it or a
+  village after it (稿成梅花正梅花村 -> 藁城区梅花镇梅花村). A village that carries its town's
+  name, alone or after a direction, is written with the town's characters (铜冶镇男童野村 ->
+  铜冶镇南铜冶村).
+* Named places without a suffix (恒大绿洲), villages without their town, and house numbers
+  said without 号 are not recognised.
 """
 
 from __future__ import annotations
