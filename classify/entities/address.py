@@ -120,14 +120,16 @@ _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
 _PAUSE_BEFORE_NUMBER_RE = re.compile(r"[\s，,]?")
 _UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
 _JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、)")
+# How far after 和 a junction word may end the second road's name.
+_JUNCTION_REACH = 12
 _JUNCTION_SPLIT_RE = re.compile(r"与|交叉口.*$")
 # How far from a junction: 往南五十米, 往东走二百米.
 _OFFSET_RE = re.compile(
     rf"[\s，,]{{0,2}}往([东南西北]{{1,2}})走?(?:大概|大约|差不多|约)?({NUMBER_PATTERN})\s*米"
 )
-# 交叉口 also as Whisper writes it by sound (交插口, 交差口).
+# 交叉口 and 路口 also as Whisper writes them by sound (交插口, 十字录口).
 _JUNCTION_END_RE = re.compile(
-    r"(?:那个|那根|这个|的)?(?:十字路口|交[叉插差]口|交[叉插差]路口|交口|路口)"
+    r"(?:那个|那根|这个|的)?(?:十字[路录露]口|交[叉插差]口|交[叉插差][路录露]口|交口|[路录露]口)"
 )
 # Which corner of a junction: 东南角, 西北侧.
 _CORNER_RE = re.compile(r"[\s，,]{0,2}((?:东|西)?(?:南|北)?(?:角|侧)|[东西南北](?:边|侧|角))")
@@ -198,6 +200,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
     places = [m for m in places if _plausible_town(text, m, places)]
     places += _districts_by_sound(text, gaz, places)
     places += _towns_by_sound(text, gaz, places) + _roads_by_sound(text, gaz)
+    places += _roads_before_junction(text, gaz, places)
     anchors = _find_anchors(text, places)
     starts = {a.start: a for a in anchors}
     addresses: list[Address] = []
@@ -273,15 +276,20 @@ def _village_of_town(town: str, village: str, gaz: Gazetteer) -> str:
 def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) -> None:
     """Read a misheard district right before the road (长安期盘顾南大街), if there is one;
     between districts that sound equally near (绿华区: 裕华区 or 新华区?), one the road runs
-    through."""
+    through.
+
+    When the road was matched with its first character wrong, that character may be the
+    district's 区 (消息趋势中路: 桥西区 and 新石中路 with its 新 lost)."""
     gap = _DISTRICT_GAP_RE.search(text, floor, address.start)
-    end = gap.start() if gap else address.start
+    ends = [gap.start() if gap else address.start]
+    if address.road and text[address.start] != address.road[0]:
+        ends.append(address.start + 1)
     road = gaz.lookup(address.road)
     prefer = road.districts if road is not None else ()
-    for length in (3, 4):
+    for end, length in ((e, n) for e in ends for n in (3, 4)):
         start = end - length
         if start < floor:
-            break
+            continue
         said = text[start:end]
         if said[-1] in _QU_NUMERALS:  # 潇西七星时中路: 区 heard as 七, which no match takes
             said = said[:-1] + "区"
@@ -444,6 +452,30 @@ def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
                 )
                 break
     return found
+
+
+def _roads_before_junction(
+    text: str, gazetteer: Gazetteer, found: list[PlaceMatch]
+) -> list[PlaceMatch]:
+    """Roads whose whole name only sounds right, before 和/与/跟 and a second road that ends
+    in a junction word (怀安录和体育大街那个十字录口 for 槐安路和体育大街…)."""
+    taken = [(m.start, m.end) for m in found]
+    matches: list[PlaceMatch] = []
+    for joiner in _JUNCTION_RE.finditer(text):
+        if not _JUNCTION_END_RE.search(text[joiner.end() : joiner.end() + _JUNCTION_REACH]):
+            continue
+        for length in (5, 4, 3):
+            start, end = joiner.start() - length, joiner.start()
+            said = text[max(0, start) : end]
+            if start < 0 or not all(map(is_han, said)):
+                continue
+            if any(start < e and end > s for s, e in taken):
+                break
+            place = gazetteer.closest(said, "road", max_cost=0.0)
+            if place is not None:
+                matches.append(PlaceMatch(place=place, start=start, end=end, said=said, typos=0))
+                break
+    return matches
 
 
 def _find_anchors(text: str, places: list[PlaceMatch]) -> list[_Anchor]:

@@ -176,6 +176,10 @@ def test_custom_gazetteer() -> None:
         ("路前区向阳北大街，我们小区是108号，请秀华庭", "鹿泉区向阳北大街108号"),
         # a road by sound before a number whose 号 was heard as 后
         ("新华去泰华间128后，泰河院小区3号楼", "新华区泰华街128号泰河院小区3号楼"),
+        # the road's misheard first character is the district's 区 (新 of 新石中路 lost)
+        ("消息趋势中路，212号，那个烧烤门口", "桥西区新石中路212号"),
+        # a road heard only by sound before 和 and a junction written by sound
+        ("我刚路过怀安录和体育大街那个十字录口", "槐安路与体育大街交叉口"),
         # a pause between the road and its number
         ("就在新华区合作录，206后，俺们小区门口", "新华区合作路206号"),
         # 向阳北大街 written 向洋 after a district heard as 路全区
