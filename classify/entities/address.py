@@ -75,14 +75,18 @@ _PLACE_CUE_RE = re.compile(
     r"(?:[在住是到于址：:]|街道|社区|[区县市省镇乡]|(?:旁边|对面|附近|隔壁|后面|前面|边上)的?)$"
 )
 # What may stand between two parts of an address: a pause, 的, or the caller going on
-# (向阳北大街，我们小区是108号).
+# (向阳北大街，我们小区是108号; 泰华街这边208号).
 _FILLER_RE = re.compile(
-    r"[\s，,、]{0,2}(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在))?的?"
+    r"[\s，,、]{0,2}(?:这边|那边|这儿|那儿)?[\s，,、]{0,2}"
+    r"(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在))?的?"
 )
+# A counted noun (一个老小区) describes a compound; it does not name one.
+_COUNTED_RE = re.compile(r"[一两几][个座片栋]")
 # A lone character between a house number and a pause, which Whisper sometimes adds.
 _STRAY_RE = re.compile(rf"[^\s，,、。{_STOP_CHARS}](?=[\s，,、])")
 # What may stand between a district and the road after it.
-_DISTRICT_GAP_RE = re.compile(r"[\s，,、]{0,2}$")
+# What may stand between a district and the road after it (the county town: 正定县城，).
+_DISTRICT_GAP_RE = re.compile(r"城?[\s，,、]{0,2}$")
 _STANDALONE_RE = re.compile(rf"([{_HAN}]{{2,6}})({_STANDALONE_SUFFIX})")
 _BUILDING_PART_RE = re.compile(rf"({NUMBER_PATTERN})\s*(号楼|栋|幢|座|单元|层|楼|室|号|户)?")
 _PART_RANK = {
@@ -111,7 +115,7 @@ _TOWN_GAP = 2
 _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "jin", "jian", "cen", "xian"})
 _ROAD_SUFFIX_CHARS = frozenset("路街道")
 # Numerals that sound like 区 (qi, qu), as Whisper writes a district's suffix before a road.
-_QU_NUMERALS = frozenset("七")
+_QU_NUMERALS = frozenset("七7")
 # A village right after a town (梅花镇，梅花村; 全体村民 are villagers, not a village).
 _VILLAGE_AFTER_RE = re.compile(rf"[\s，,、]{{0,2}}[^\W{_STOP_CHARS}\d]{{2,4}}村(?![民委])")
 # Direction characters that begin village names (南铜冶村), by their reading.
@@ -123,13 +127,13 @@ _JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、)")
 # How far after 和 a junction word may end the second road's name.
 _JUNCTION_REACH = 12
 _JUNCTION_SPLIT_RE = re.compile(r"与|交叉口.*$")
-# How far from a junction: 往南五十米, 往东走二百米.
+# How far from a junction: 往南五十米, 往东走二百米, 往东走100来米 (米 heard as 明 or 名).
 _OFFSET_RE = re.compile(
-    rf"[\s，,]{{0,2}}往([东南西北]{{1,2}})走?(?:大概|大约|差不多|约)?({NUMBER_PATTERN})\s*米"
+    rf"[\s，,]{{0,2}}往([东南西北]{{1,2}})走?(?:大概|大约|差不多|约)?({NUMBER_PATTERN})\s*来?[米明名]"
 )
 # 交叉口 and 路口 also as Whisper writes them by sound (交插口, 十字录口).
 _JUNCTION_END_RE = re.compile(
-    r"(?:那个|那根|这个|的)?(?:十字[路录露]口|交[叉插差]口|交[叉插差][路录露]口|交口|[路录露]口)"
+    r"(?:那个|那根|这个|的)?(?:[十石][字子][路录露]口|交[叉插差]口|交[叉插差][路录露]口|交口|[路录露]口)"
 )
 # Which corner of a junction: 东南角, 西北侧.
 _CORNER_RE = re.compile(r"[\s，,]{0,2}((?:东|西)?(?:南|北)?(?:角|侧)|[东西南北](?:边|侧|角))")
@@ -222,10 +226,13 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
 def _plausible_town(text: str, match: PlaceMatch, places: list[PlaceMatch]) -> bool:
     """Whether a match is no town, or one that is likely meant.
 
-    A three-character town heard only by sound (为家乡, 瓶山镇 in 壶瓶山镇) is common speech or
-    a town elsewhere unless a district comes right before it or a village right after it.
+    A three-character town (为家乡 or 对于家乡 for 于家乡, 瓶山镇 in 壶瓶山镇) is common speech or
+    a town elsewhere unless a district comes right before it, a village right after it, or,
+    when spelt right, a word that places it (在栾城镇).
     """
-    if match.place.kind != "town" or match.exact or len(match.said) > 3:
+    if match.place.kind != "town" or len(match.said) > 3:
+        return True
+    if match.exact and _PLACE_CUE_RE.search(text[max(0, match.start - 3) : match.start]):
         return True
     district_ends = {m.end for m in places if m.place.kind == "district"}
     return any(0 <= match.start - e <= _TOWN_GAP for e in district_ends) or bool(
@@ -582,7 +589,7 @@ def _next_part(
             if number[1]:
                 address.compound = "院"
             return "number", number[0], number[2]
-    if stage < _ORDER.index("compound"):
+    if stage < _ORDER.index("compound") and not _COUNTED_RE.match(text, pos):
         compound = compound_at(text, pos, _SLOT_STOP_CHARS)
         if compound is not None:
             return "compound", compound[0], compound[1]

@@ -180,6 +180,19 @@ def test_custom_gazetteer() -> None:
         ("消息趋势中路，212号，那个烧烤门口", "桥西区新石中路212号"),
         # a road heard only by sound before 和 and a junction written by sound
         ("我刚路过怀安录和体育大街那个十字录口", "槐安路与体育大街交叉口"),
+        # 区 heard as the Arabic 7; 自强路 as 次强路
+        ("瞧悉7次强路45号，一楼门脸儿", "桥西区自强路45号1楼"),
+        # the county town between the county and the road
+        ("我住政定线城，中山西洛218号，杨河岩小区2号楼", "正定县中山西路218号杨河岩小区2号楼"),
+        # 十字路口 heard as 石子路口, 米 as 明, with 来 (about)
+        (
+            "长安区，中山东路跟建设北大街那个石子路口，往东走100来明，路北",
+            "长安区中山东路与建设北大街交叉口往东100米",
+        ),
+        # the road and the number apart: 这边 between them
+        ("新华去，泰华街这边208号，家和元小区，三号楼", "新华区泰华街208号家和元小区3号楼"),
+        # a counted noun describes a compound, it does not name one
+        ("在桥西区那边一个老小区，墙上的裂缝", "桥西区"),
         # a pause between the road and its number
         ("就在新华区合作录，206后，俺们小区门口", "新华区合作路206号"),
         # 向阳北大街 written 向洋 after a district heard as 路全区
@@ -267,3 +280,6 @@ def test_a_town_by_sound_needs_a_district_or_a_real_village_after_it() -> None:
     assert extract_addresses("G8县壶瓶山镇居民") == []  # not 平山镇
     assert extract_addresses("全体村民意见很大") == []  # villagers, not a village
     assert extract_addresses("平山县平山镇") == ["平山县平山镇"]
+    # spelt right, a three-character town still needs a place around it
+    assert extract_addresses("对于家乡的发展") == []
+    assert extract_addresses("我家在栾城镇") == ["栾城区栾城镇"]

@@ -176,6 +176,8 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ("刚才大风把路边一颗大树挂到了，咋在一辆车上，树还压著电线", "触电危险"),
         ("满屋子都是没气味，我把孩子先带出来了", "燃气泄漏"),
         ("啤酒瓶往脑袋上砸，有一个人头上全是血，现在还打着呢", "人员受伤"),
+        ("有五六个都开始吐了，现在躺那儿起不来。一二零打了，说正往这儿赶呢", "人员受伤"),
+        ("挨打那个已经倒地上了，快叫警察和救护车过来", "人员受伤"),
         # on a mono call the answer follows the agent's question after a mere comma
         ("请问现在有没有人送一，叫了1200万，拉走了三个", "人员受伤"),
     ],
@@ -235,6 +237,7 @@ def test_misheard_gas_words_by_syllables(text: str, urgent: bool) -> None:
         "好的田先生，我们已经转交消防部门紧急出警",
         "请您马上离开车库，不要再下去",
         "我们按紧急情况转市场监管部门马上到场",
+        "好的，请您注意资深安全，不要靠近",  # 自身 heard as 资深
     ],
 )
 def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:
