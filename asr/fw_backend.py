@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import ctranslate2
 import numpy as np
 from faster_whisper import WhisperModel
 
@@ -16,8 +17,17 @@ from asr.options import TranscribeOptions
 logger = logging.getLogger(__name__)
 
 
+# Seed of CTranslate2's sampler. The temperature fallback samples (a decoding that looks
+# like a failure is retried at 0.2, 0.4, …) and CTranslate2 seeds each worker thread's
+# generator from the device's entropy unless a seed is set, so the same batch of calls could
+# come out differently from run to run. With a seed it comes out the same (a call's
+# samples still depend on what its threads sampled before it in the same process).
+SAMPLING_SEED = 0
+
+
 def _load_model(options: TranscribeOptions) -> WhisperModel:
     model_dir = resolve_model_dir(options.model, options.cache_dir)
+    ctranslate2.set_random_seed(SAMPLING_SEED)  # before the model's threads first sample
     logger.info("loading Whisper model from %s (%s)", model_dir, options.compute_type)
     try:
         return WhisperModel(
