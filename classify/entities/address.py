@@ -116,8 +116,11 @@ _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "jin", "jian", "cen", "xian"})
 _ROAD_SUFFIX_CHARS = frozenset("路街道")
 # Numerals that sound like 区 (qi, qu), as Whisper writes a district's suffix before a road.
 _QU_NUMERALS = frozenset("七7")
-# A village right after a town (梅花镇，梅花村; 全体村民 are villagers, not a village).
-_VILLAGE_AFTER_RE = re.compile(rf"[\s，,、]{{0,2}}[^\W{_STOP_CHARS}\d]{{2,4}}村(?![民委])")
+# A village right after a town (梅花镇，梅花村, 于家乡于家村; 我们村 is no name, and 全体村民
+# are villagers, not a village).
+_VILLAGE_AFTER_RE = re.compile(
+    r"[\s，,、]{0,2}[^\W\d我你他她们这那哪个的了在是就都也还很]{2,4}村(?![民委])"
+)
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
 # A pause Whisper may write between a road and its house number (合作路，206号).

@@ -283,3 +283,5 @@ def test_a_town_by_sound_needs_a_district_or_a_real_village_after_it() -> None:
     # spelt right, a three-character town still needs a place around it
     assert extract_addresses("对于家乡的发展") == []
     assert extract_addresses("我家在栾城镇") == ["栾城区栾城镇"]
+    # a village with 家 in its name is a village all the same
+    assert extract_addresses("我们在于家乡于家村")[0].startswith("井陉县于家乡")
