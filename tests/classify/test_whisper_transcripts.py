@@ -3,8 +3,9 @@
 The transcripts (``data/whisper_base_calls.jsonl``, see its README) keep Whisper's errors in
 digits, place names and danger words. Some calls cannot be read right (two digits wrong, a
 road name garbled beyond recognition), so the checks are totals, set a little below what the
-extractors achieve (phones 60/72, addresses 35/72 exactly and 52/72 up to a compound-name
-character, all 26 urgent calls and no false alarm, in the fourth session).
+extractors achieve (phones 81/104 from the text alone, addresses 45/104 exactly and 71/104 up
+to a compound-name character, all 36 urgent calls and no false alarm, in the fourth session).
+Urgency is read as the pipeline reads it: on a mono call the agent's triage counts too.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ def results() -> list[tuple[dict[str, Any], list[str], list[str], bool]]:
     rows = []
     for call in _calls():
         entities = extract_entities(call["text"])
-        rows.append(
-            (call, entities.phones, entities.addresses, detect_urgency(call["text"]).urgent)
-        )
+        # As the pipeline does: a mono transcript is the whole call, so the agent's triage
+        # counts; a stereo call's text is the caller's channel alone.
+        whole = call["text"] if call["file"].endswith(".wav") else None
+        urgent = detect_urgency(call["text"], whole_call=whole).urgent
+        rows.append((call, entities.phones, entities.addresses, urgent))
     return rows
 
 
@@ -51,14 +54,14 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 72
-    assert {c["set"] for c in calls} == {"sample", "dev1", "dev2", "dev3", "dev4"}
+    assert len(calls) == 104
+    assert {c["set"] for c in calls} == {"sample", "dev1", "dev2", "dev3", "dev4", "dev5", "dev6"}
     assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 58
+    assert right >= 79
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -66,7 +69,7 @@ def test_wrong_phone_numbers_are_rare(results: list) -> None:
     wrong = [
         call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
     ]
-    assert len(wrong) <= 5, wrong
+    assert len(wrong) <= 9, wrong
 
 
 def test_addresses(results: list) -> None:
@@ -74,8 +77,8 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 33
-    assert loose >= 50
+    assert exact >= 43
+    assert loose >= 69
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
