@@ -93,6 +93,12 @@ def main_sound(ch: str) -> str:
     return fuzzy(reading) if reading.isalpha() else ""
 
 
+def syllables(text: str) -> str:
+    """The usual readings of ``text``'s characters, space-separated (向洋 -> ``xiang yang``),
+    for comparing words by sound."""
+    return " ".join(main_sound(ch) for ch in text)
+
+
 def word_sounds(word: str) -> tuple[frozenset[str], ...]:
     """Readings of each character of a word: its phrase reading plus every heteronym."""
     phrase = pypinyin.lazy_pinyin(word, style=pypinyin.Style.NORMAL) if pypinyin else []

@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from classify.phonetic import main_sound
+from classify.phonetic import main_sound, syllables
 from classify.respell import respell
 
 _CLAUSE_END = re.compile(r"[，,。.！!？?；;、\n\s]")
@@ -379,8 +379,7 @@ _GAS_SOUNDS = (
 
 # The triage words wherever every syllable sounds the same.
 _TRIAGE_SOUNDS = tuple(
-    (re.compile(rf"(?:^| )({' '.join(main_sound(ch) for ch in word)})(?= |$)"), word)
-    for word in _TRIAGE_WORDS
+    (re.compile(rf"(?:^| )({syllables(word)})(?= |$)"), word) for word in _TRIAGE_WORDS
 )
 
 

@@ -129,30 +129,31 @@ def read_number(text: str, prompt: str | None = None) -> str | None:
 
     Digits of ``prompt`` that Whisper repeated from it instead of listening are no reading.
     """
+    return _read(text, prompt)[0]
+
+
+def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]:
+    """The number a reading gives (see :func:`read_number`) and the one the caller took back
+    for it, if any (the first number said, when a correction replaced it)."""
     shown = "".join(extract_phones(prompt or ""))
-    text = _cleaned(text)
+    text = _TRAILING_QI_RE.sub(r"\1七", _LATIN_RE.sub("，", text))  # 幺三三Ｅ幺三…: pauses
     phones = [p for p in extract_phones(_CUE + text) if not _echoes(p, shown)]
     if not phones:
-        return None
+        return None, None
+    first = phones[0]
     for correction in reversed(list(_CORRECTION_RE.finditer(text))):
         if correction.start() == 0:
             continue
         after = extract_phones(_CUE + text[correction.end() :])
         corrected = [p for p in after if not _echoes(p, shown)]
         if corrected:  # 幺三八…，不对，是幺三九…: the number after the correction
-            return corrected[0]
+            return corrected[0], (first if corrected[0] != first else None)
     for later in reversed(phones[1:]):
         # The same number said again with a digit or two changed is a correction whose
         # 不对 Whisper lost (…二三八九，部队部队，…二三九八): the later one stands.
-        if len(later) >= FULL_DIGITS and _restates(later, phones[0]):
-            return later
-    return phones[0]
-
-
-def _cleaned(text: str) -> str:
-    """A reading with Whisper's pause marks (幺三三Ｅ幺三…: stray letters) as commas and a
-    trailing 区 as the 七 it was."""
-    return _TRAILING_QI_RE.sub(r"\1七", _LATIN_RE.sub("，", text))
+        if len(later) >= FULL_DIGITS and _restates(later, first):
+            return later, first
+    return first, None
 
 
 def _restates(later: str, first: str) -> bool:
@@ -245,30 +246,18 @@ def confirm_phone(
     stretch = phone_stretch(transcript)
     if stretch is None:
         return None
-    said = read_number(stretch.text)
+    said, retracted = _read(stretch.text)
     readings: list[tuple[str, str, str | None]] = [("transcript", stretch.text, said)]
     decoded = redecode(path, stretch, variants)  # the stretch is read once
     for i, (variant, (name, text)) in enumerate(zip(variants, decoded, strict=False)):
         readings.append((name, text, read_number(text, variant.prompt)))
         if i == 0 and _agree(readings):
             break  # two independent decodings read the same number as said: settled
-    phone = vote(_without_retracted(readings, stretch.text, said))
+    # A decoding that stops before the caller's correction, or misses its 不对, reads the
+    # number taken back (…二零九八，不对，我重说，…二零九三): it must not outvote the correction.
+    phone = vote([r for r in readings if r[0] == "transcript" or r[2] != retracted])
     logger.info("phone check %s: %s -> %s", path.name, readings, phone)
     return PhoneCheck(phone=phone, readings=readings, stretch=stretch)
-
-
-def _without_retracted(
-    readings: Sequence[tuple[str, str, str | None]], text: str, said: str | None
-) -> list[tuple[str, str, str | None]]:
-    """The readings less those that give a number the caller took back in ``text``.
-
-    When the transcript shows a correction (…二零九八，不对，我重说，…二零九三), a decoding
-    that stops before it, or misses the 不对, reads the retracted number; it must not
-    outvote the correction.
-    """
-    first = extract_phones(_CUE + _cleaned(text))
-    retracted = first[0] if first and said and first[0] != said else None
-    return [r for r in readings if r[0] == "transcript" or r[2] != retracted]
 
 
 def with_confirmed(phones: list[str], confirmed: str | None) -> list[str]:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
 from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
 from classify.gazetteer import Gazetteer, PlaceMatch, load_gazetteer
-from classify.phonetic import is_han, main_sound, near
+from classify.phonetic import is_han, main_sound, near, syllables
 
 _HAN = "\u4e00-\u9fff"
 # Characters that cannot be part of a compound or unknown road name (the words around them).
@@ -58,9 +58,7 @@ _COMPOUND_SUFFIX = "小区|花园|家园|公寓|家属院|宿舍|大厦|社区|�
 _STANDALONE_SUFFIX = "小区|花园|家园|公寓|家属院|大厦|社区|新村|嘉园|名苑"
 # Common words of place names that begin with one of the stop characters (向阳北大街,
 # 和平家园, 前进小区), also as Whisper spells them (向洋): a name is not cut there.
-_NAME_WORD_SOUNDS = frozenset(
-    " ".join(main_sound(ch) for ch in word) for word in ("向阳", "和平", "和谐", "前进", "向东")
-)
+_NAME_WORD_SOUNDS = frozenset(map(syllables, ("向阳", "和平", "和谐", "前进", "向东")))
 # Words before 小区 etc. that describe rather than name a compound.
 _GENERIC_NAMES = frozenset(
     str.split(
@@ -250,11 +248,6 @@ def _district_of_road(road: str, gaz: Gazetteer) -> str:
     return districts.pop() if len(districts) == 1 else ""
 
 
-def _sounds(text: str) -> str:
-    """Toneless syllables of ``text``, space-separated."""
-    return " ".join(main_sound(ch) for ch in text)
-
-
 def _village_of_town(town: str, village: str, gaz: Gazetteer) -> str:
     """A village named after its town, written with the town's characters.
 
@@ -276,7 +269,7 @@ def _village_of_town(town: str, village: str, gaz: Gazetteer) -> str:
         said = name[lead:]
         if len(said) != len(stem) or not all(map(is_han, name)):
             continue
-        if all(main_sound(a) == main_sound(b) for a, b in zip(said, stem, strict=True)):
+        if syllables(said) == syllables(stem):
             prefix = name[:lead]
             prefix = _DIRECTION_BY_SOUND.get(main_sound(prefix), prefix) if prefix else ""
             return f"{prefix}{stem}村"
@@ -531,7 +524,7 @@ def _name_start(text: str, start: int, end: int, taken: list[tuple[int, int]]) -
         if s < end and e > start:
             start = max(start, e)
     for i in range(end - 1, start - 1, -1):
-        if text[i] in _STOP_CHARS and _sounds(text[i : i + 2]) not in _NAME_WORD_SOUNDS:
+        if text[i] in _STOP_CHARS and syllables(text[i : i + 2]) not in _NAME_WORD_SOUNDS:
             start = i + 1
             break
     admin_ends = [m.end() for m in _ADMIN_UNIT_RE.finditer(text, start, end)]
