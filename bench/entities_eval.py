@@ -57,6 +57,8 @@ _MAX_COMPOUND_COST = 1.0
 # The core of a canonical address: up to the house number, or up to the village.
 _CORE_RE = re.compile(r"^(.*?\d+号)(?!楼)")
 _VILLAGE_RE = re.compile(r"^(.*?村)")
+# 和 or 跟 joining the two roads of a junction.
+_JUNCTION_JOINER_RE = re.compile(r"(?<=[路街道])[和跟](?=[^，,]{2,8}交叉口)")
 
 
 def caller_text(transcript: dict[str, Any]) -> str:
@@ -108,8 +110,15 @@ def same_address_loosely(said: str, truth: str) -> bool:
     return compound_cost(middle, compound) <= _MAX_COMPOUND_COST
 
 
+def canonical_truth(truth: str) -> str:
+    """A truth address as the extractor writes it: a junction joined by 与 (call scripts
+    also write 槐安东路和体育南大街交叉口)."""
+    return _JUNCTION_JOINER_RE.sub("与", truth)
+
+
 def address_core(truth: str) -> str:
     """District, road and house number of a canonical address (up to 村 for a village)."""
+    truth = canonical_truth(truth)
     m = _CORE_RE.match(truth) or _VILLAGE_RE.match(truth)
     return m.group(1) if m else truth
 
@@ -139,8 +148,9 @@ def score_line(record: dict[str, Any], truth: dict[str, Any], reextract: bool) -
         "department": bool(record.get("department"))
         and record.get("department") == truth.get("department"),
         "phone": phone == truth["phone"],
-        "address": address == truth["address"],
-        "address_loose": bool(address) and same_address_loosely(address, truth["address"]),
+        "address": address == canonical_truth(truth["address"]),
+        "address_loose": bool(address)
+        and same_address_loosely(address, canonical_truth(truth["address"])),
         "address_core": bool(address) and address.startswith(address_core(truth["address"])),
         "urgent": urgent == truth["urgent"],
         "truth_urgent": bool(truth["urgent"]),

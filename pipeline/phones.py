@@ -22,6 +22,7 @@ from asr.redecode import DIGIT_VARIANTS, Variant
 from asr.types import Segment, Transcript
 from classify.entities import extract_phones
 from classify.entities.numerals import DIGIT_VALUES
+from classify.entities.spoken_digits import find_groups
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ _TRAILING_QI_RE = re.compile(r"([0-9零幺一二三四五六七八九]{2,})区(?
 _LATIN_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
 # Margin (s) kept around the digits when a long stretch is narrowed down to them.
 NARROW_PAD_S = 2.5
+# A correction naming one group of a number again (不对，最后是四四七八): its size, and how
+# far after the correction (characters) the group may begin.
+_GROUP_DIGITS = 4
+_MEND_REACH = 10
 # Said before a stretch so that the extractor treats its digits as a phone number.
 _CUE = "电话"
 
@@ -148,12 +153,34 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
         corrected = [p for p in after if not _echoes(p, shown)]
         if corrected:  # 幺三八…，不对，是幺三九…: the number after the correction
             return corrected[0], (first if corrected[0] != first else None)
+        before = [p for p in phones if p in extract_phones(_CUE + text[: correction.start()])]
+        mended = _mend_group(before[-1], text[correction.end() :]) if before else None
+        if mended:  # …四四八七，是吧？不对，最后是四四七八: one group said again
+            return mended, before[-1]
     for later in reversed(phones[1:]):
         # The same number said again with a digit or two changed is a correction whose
         # 不对 Whisper lost (…二三八九，部队部队，…二三九八): the later one stands.
         if len(later) >= FULL_DIGITS and _restates(later, first):
             return later, first
     return first, None
+
+
+def _mend_group(number: str, after: str) -> str | None:
+    """``number`` with the group of four digits said first in ``after`` put in its place:
+    the last group, or the middle one of a mobile when the caller says 中间. None when
+    ``after`` opens with no such group or it changes nothing."""
+    groups = find_groups(after[:_MEND_REACH])
+    if not groups or len(number) < FULL_DIGITS:
+        return None
+    group = groups[0]
+    digits = group.digits[group.loose_head :]
+    if len(digits) != _GROUP_DIGITS:
+        return None
+    if "中间" in after[: group.start] and len(number) == FULL_DIGITS:
+        mended = number[:3] + digits + number[7:]
+    else:
+        mended = number[:-_GROUP_DIGITS] + digits
+    return mended if mended != number else None
 
 
 def _restates(later: str, first: str) -> bool:
@@ -191,8 +218,8 @@ def vote(readings: Sequence[tuple[str, str, str | None]]) -> str | None:
     A full number (a mobile or a landline with its area code) beats a short local one,
     which is usually a variant that caught only part of it; then the number most readings
     support (a short reading supports the full numbers it is part of: 三三六一八零二七 heard
-    slowly backs 199 3361 8027 against 199 3361 1802); then one read directly; then the
-    earliest reading's.
+    slowly backs 199 3361 8027 against 199 3361 1802); then the one whose digit groups
+    the readings heard most often; then one read directly; then the earliest reading's.
     """
     numbers = [number for _, _, number in readings if number]
     if not numbers:
@@ -203,10 +230,27 @@ def vote(readings: Sequence[tuple[str, str, str | None]]) -> str | None:
         if len(n) >= FULL_DIGITS:
             counts[n] += sum(1 for part in short if part in n)
     direct = {n for _, text, n in readings if n and _direct(text, n)}
+    heard = [set(re.findall(r"\d+", text.translate(_SPOKEN_DIGITS))) for _, text, _ in readings]
     return max(
         dict.fromkeys(numbers),
-        key=lambda n: (len(n) >= FULL_DIGITS, counts[n], n in direct, -numbers.index(n)),
+        key=lambda n: (
+            len(n) >= FULL_DIGITS,
+            counts[n],
+            _groups_heard(n, heard),
+            n in direct,
+            -numbers.index(n),
+        ),
     )
+
+
+def _groups_heard(number: str, heard: list[set[str]]) -> int:
+    """How many of ``number``'s digit groups (3-4-4, or 4-4-4 with an area code) the
+    readings wrote as groups, over all readings: those that gave no number or another one
+    still heard some of its groups right (133,6319,8002,000 backs 133 6319 8027, not
+    133 6369 8027)."""
+    head = 4 if number.startswith("0") else 3
+    groups = [number[:head], *(number[k : k + 4] for k in range(head, len(number), 4))]
+    return sum(group in said for said in heard for group in groups)
 
 
 def _agree(readings: Sequence[tuple[str, str, str | None]]) -> bool:
@@ -255,7 +299,9 @@ def confirm_phone(
             break  # two independent decodings read the same number as said: settled
     # A decoding that stops before the caller's correction, or misses its 不对, reads the
     # number taken back (…二零九八，不对，我重说，…二零九三): it must not outvote the correction.
-    phone = vote([r for r in readings if r[0] == "transcript" or r[2] != retracted])
+    phone = vote(
+        [r for r in readings if r[0] == "transcript" or not retracted or r[2] != retracted]
+    )
     logger.info("phone check %s: %s -> %s", path.name, readings, phone)
     return PhoneCheck(phone=phone, readings=readings, stretch=stretch)
 

@@ -52,7 +52,7 @@ _STOP_CHARS = (
 # Right after a house number or road a compound name is expected: these words may not begin
 # it (128号那个小区), but 和, 向, 前 may (和平家园, 向阳小区, 前进小区).
 _SLOT_STOP_CHARS = (
-    "号的了着过在是就都也还很我你他她们这那个哪吗呢啊吧说到去从往于被把让给将对跟与及或"
+    "号的了着过在是就都也还很我你他她们这那个哪吗呢啊吧说到去从往于被把让给将对跟与及或离"
 )
 _COMPOUND_SUFFIX = "小区|花园|家园|公寓|家属院|宿舍|大厦|社区|新村|嘉园|名苑|公馆|广场|苑|村"
 _STANDALONE_SUFFIX = "小区|花园|家园|公寓|家属院|大厦|社区|新村|嘉园|名苑"
@@ -121,10 +121,25 @@ _VILLAGE_AFTER_RE = re.compile(
 )
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
+# Between an address and the district said after it: pauses and at most two stray characters.
+_DISTRICT_AFTER_GAP_RE = re.compile(
+    rf"[\s，,、]{{0,2}}(?:[^\s，,、。{_STOP_CHARS}离][\s，,、]{{0,2}}){{0,2}}"
+)
+# A house number said a little after its road (中山东路，大佛寺往东一点儿，158号): how far
+# (characters) it may be, its form, and what may not stand between (a sentence end, another
+# place, a numeral, a junction or distance word).
+_NUMBER_REACH = 14
+_HOUSE_NUMBER_AHEAD_RE = re.compile(
+    rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
+)
+_AHEAD_BLOCK_RE = re.compile(r"[。？！?!；;0-9０-９路街道区县镇乡村米口和与跟]")
 # A pause Whisper may write between a road and its house number (合作路，206号).
+_PAUSE_CHARS = " ，,"
 _PAUSE_BEFORE_NUMBER_RE = re.compile(r"[\s，,]?")
 _UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
 _JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、)")
+# Between 和 and the second road of a junction (槐中路跟那个体育南大街).
+_JUNCTION_FILLER_RE = re.compile(r"(?:那个|这个)?")
 # How far after 和 a junction word may end the second road's name.
 _JUNCTION_REACH = 12
 _JUNCTION_SPLIT_RE = re.compile(r"与|交叉口.*$")
@@ -134,7 +149,7 @@ _OFFSET_RE = re.compile(
 )
 # 交叉口 and 路口 also as Whisper writes them by sound (交插口, 十字录口).
 _JUNCTION_END_RE = re.compile(
-    r"(?:那个|那根|这个|的)?(?:[十石][字子][路录露]口|交[叉插差]口|交[叉插差][路录露]口|交口|[路录露]口)"
+    r"[\s，,]{0,2}(?:那个|那根|这个|的)?(?:[十石][字子][路录露]口|交[叉插差]口|交[叉插差][路录露]口|交口|[路录露]口)"
 )
 # Which corner of a junction: 东南角, 西北侧.
 _CORNER_RE = re.compile(r"[\s，,]{0,2}((?:东|西)?(?:南|北)?(?:角|侧)|[东西南北](?:边|侧|角))")
@@ -221,7 +236,30 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         address.compound = _village_of_town(address.road, address.compound, gaz)
         addresses.append(address)
         cursor = address.end
-    return addresses
+    return _with_district_after(text, addresses)
+
+
+def _with_district_after(text: str, addresses: list[Address]) -> list[Address]:
+    """Addresses with a road and number but no district heard, given the district said
+    right after them (石铜路，二百一十五号，文，鹿泉区): the district-only address is merged."""
+    merged: list[Address] = []
+    for address in addresses:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.road
+            and last.number
+            and not last.district
+            and address.district
+            and not (address.road or address.number or address.compound or address.building)
+            and last.inferred_district in ("", address.district)
+            and _DISTRICT_AFTER_GAP_RE.fullmatch(text, last.end, address.start)
+        ):
+            last.district, last.inferred_district = address.district, ""
+            last.end = address.end
+            continue
+        merged.append(address)
+    return merged
 
 
 def _plausible_town(text: str, match: PlaceMatch, places: list[PlaceMatch]) -> bool:
@@ -438,20 +476,25 @@ def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
         heard = main_sound(m.group(1))
         if heard != _HAO_SOUND and not near(heard, _HAO_SOUND):
             continue  # 号, or a character that sounds the same or near (泰华间128后)
+        end = m.start()
+        paused = end > 0 and text[end - 1] in _PAUSE_CHARS
+        if paused and heard != _HAO_SOUND:
+            continue
+        end -= paused  # 石铜录，二百一十五号: a pause between the road and its number
         for length in (5, 4, 3):
-            start = m.start() - length
-            said = text[max(0, start) : m.start()]
+            start = end - length
+            said = text[max(0, start) : end]
             if start < 0 or not all(is_han(ch) for ch in said):
                 continue
             # A name that ends like a road (新闻路) may be a road the gazetteer lacks: only a
             # near character then. One ending in a sound-alike (针远接) was misheard anyway.
-            loose = said[-1] not in _ROAD_SUFFIX_CHARS
+            loose = said[-1] not in _ROAD_SUFFIX_CHARS and not paused
             place = gazetteer.closest(
                 said, "road", max_cost=_ROAD_BY_SOUND_COST if loose else _NEAR_COST, max_near=1
             )
             if place is not None and said != place.name:
                 found.append(
-                    PlaceMatch(place=place, start=start, end=m.start(), said=said, typos=0, near=1)
+                    PlaceMatch(place=place, start=start, end=end, said=said, typos=0, near=1)
                 )
                 break
     return found
@@ -547,13 +590,17 @@ def _read_address(
     while True:
         pos = _FILLER_RE.match(text, cursor).end()  # type: ignore[union-attr]
         step = _next_part(text, pos, stage, starts, address, gazetteer)
+        if step is None and stage == _ORDER.index("road") and not address.number:
+            step = _number_ahead(text, pos, starts)
         if step is None:
             break
         kind, value, cursor = step
         _set(address, kind, value)
         # 128号院: the 院 is the compound, so no other compound can follow.
         stage = _ORDER.index("compound" if address.compound == "院" else kind)
-        if kind == "number" and _STRAY_RE.match(text, cursor):
+        if kind == "district" and address.road:
+            stage = _ORDER.index("road")  # 和平西路新华区，三百九十六号: the number still follows
+        if kind in ("number", "district") and _STRAY_RE.match(text, cursor):
             cursor += 1  # 112号一，光明小区: Whisper heard a stray character in the pause
     address.end = cursor
     return address
@@ -571,6 +618,14 @@ def _next_part(
     anchor = starts.get(pos)
     if anchor is not None and _ORDER.index(anchor.kind) > stage:
         return anchor.kind, anchor.value, anchor.end
+    if (
+        anchor is not None
+        and anchor.kind == "district"
+        and stage == _ORDER.index("road")
+        and not address.district
+        and "交叉口" not in address.road
+    ):
+        return "district", anchor.value, anchor.end  # the district said after the road
     if stage == _ORDER.index("district"):
         road = _road_by_sound(text, pos, gazetteer)
         if road is not None:
@@ -594,6 +649,21 @@ def _next_part(
     return None
 
 
+def _number_ahead(text: str, pos: int, starts: dict[int, _Anchor]) -> tuple[str, str, int] | None:
+    """A house number a little after the road, the caller having said something between
+    (中山东路，大佛寺往东一点儿，158号): within the same sentence, with no other place, no
+    numeral and no junction word on the way."""
+    m = _HOUSE_NUMBER_AHEAD_RE.search(text, pos, pos + _NUMBER_REACH)
+    if m is None or any(pos <= s < m.start() for s in starts):
+        return None
+    if _AHEAD_BLOCK_RE.search(text, pos, m.start()):
+        return None
+    number = house_number_at(text, m.start(), _STOP_CHARS)
+    if number is None or number[1]:
+        return None
+    return "number", number[0], number[2]
+
+
 def _road_by_sound(text: str, pos: int, gazetteer: Gazetteer) -> tuple[str, str, int] | None:
     """A road right after a district and before a house number, matched more loosely than
     :meth:`Gazetteer.find` does (the last character too: 新华洛210号 -> 新华路210号)."""
@@ -615,7 +685,7 @@ def _read_junction(
     m = _JUNCTION_RE.match(text, pos)
     if m is None:
         return None
-    other = starts.get(m.end())
+    other = starts.get(_JUNCTION_FILLER_RE.match(text, m.end()).end())  # type: ignore[union-attr]
     if other is None or other.kind != "road":
         return None
     end = _JUNCTION_END_RE.match(text, other.end)

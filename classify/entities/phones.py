@@ -51,6 +51,7 @@ _MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 # codes + 7 or 8.
 _LANDLINE_RE = re.compile(r"0(?:10|2\d)\d{8}|0311[2-9]\d{7}|0(?!311)[3-9]\d{2}[2-9]\d{6,7}")
 _LOCAL_RE = re.compile(r"[2-9]\d{6,7}")
+_LOCAL_DIGITS = 8
 _HOTLINE = "12345"
 # The default city's area code, and how Whisper writes it when it merges 幺幺.
 _AREA_CODE = "0311"
@@ -163,7 +164,8 @@ def _phones_in_chain(text: str, chain: list[Group]) -> list[str]:
 
 def _best_from(text: str, chain: list[Group], i: int) -> _Found | None:
     """The best phone number starting at group ``i``: read as said before repaired, then
-    spanning more groups, then with fewer soft digits."""
+    spanning more groups, then a full number before a local one (腰三二，九二六五零三八腰 is
+    132 9265 0381, not 3292 6503), then with fewer soft digits."""
     options: list[_Found] = []
     digits = 0
     for j in range(i, min(len(chain), i + _MAX_GROUPS)):
@@ -177,7 +179,7 @@ def _best_from(text: str, chain: list[Group], i: int) -> _Found | None:
                 options.append(_Found(found[0], j, found[1], reading.soft, len(reading.digits)))
     if not options:
         return None
-    return min(options, key=lambda f: (f.repaired, -f.last, f.soft))
+    return min(options, key=lambda f: (f.repaired, -f.last, len(f.phone) <= _LOCAL_DIGITS, f.soft))
 
 
 def _read_phone(

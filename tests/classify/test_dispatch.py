@@ -24,6 +24,8 @@ def taxonomy() -> Taxonomy:
         ("好的，我们会转交市场监管部门去核查", {"market"}),
         ("我们马上联系消防紧急处理", {"fire"}),
         ("我们会转交工水部门尽快检测", {"water"}),  # 工水 sounds like 供水
+        ("我们马上转交环境部门紧急处置", {"ecology"}),
+        ("我们会转交环境卫生部门清运", {"sanitation"}),  # the longer name wins
     ],
 )
 def test_departments_named_after_a_handover(

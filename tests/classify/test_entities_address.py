@@ -200,6 +200,16 @@ def test_custom_gazetteer() -> None:
         # 向 and 和 (of 向阳, 和谐) do not cut the name of a road the gazetteer lacks
         ("就在向洋路12号", "向洋路12号"),
         ("新华区和谐路12号", "新华区和谐路12号"),
+        # 路 heard as 录 with a pause before the number; 区 heard as 七
+        ("乔西七次强录，118号，华信小七次号楼", "桥西区自强路118号华信小区"),
+        # the district said after the road, before the number (本: a stray character)
+        ("和平西洛新华区本，三百九十六号，庞民家院十二号楼", "新华区和平西路396号庞民家园12号楼"),
+        # the district said after the house number
+        ("石铜录，二百一十五号，文，失录全区等，服务人家园小区", "鹿泉区石铜路215号"),
+        # the house number after a landmark clause
+        ("正定县中山东路，大佛寺往东一点儿，158号", "正定县中山东路158号"),
+        # a junction with 那个 before the second road and a pause before 交叉口
+        ("怀中路跟那个体育南大街，交叉口，御华区等就在公交站", "裕华区槐中路与体育南大街交叉口"),
     ],
 )
 def test_addresses_as_whisper_writes_them(text: str, expected: str) -> None:
@@ -223,7 +233,7 @@ def test_a_road_said_before_the_full_address_is_dropped() -> None:
         ("赵县级住院", ["赵县"]),  # 院 is not a misheard 园
         ("中山东路是好的", ["中山东路"]),  # 是 starts no house number
         ("中山东路是时候修了", ["中山东路"]),  # 是时 is no number: no real numeral in it
-        ("中山东路是128号", ["中山东路"]),  # 是 before digits is a word, not a 4
+        ("中山东路是128号", ["中山东路128号"]),  # 是 before digits is a word, not a 4
         ("中山东路100米，有个坑", ["中山东路"]),  # a unit, not a misheard 号
         ("六十七路公交车", []),  # a bus route, not 石清路
         ("东风路与广东路交叉口", ["东风路"]),  # 与 never stands for 裕: no 裕华东路
@@ -232,6 +242,13 @@ def test_a_road_said_before_the_full_address_is_dropped() -> None:
         ("藁城区廉州路那边", ["藁城区廉州路"]),  # a road, not 廉州镇 with a misheard 镇
         ("原是县里的干部", []),  # three syllables sounding like 元氏县 are not enough
         ("夏层铺镇学校门口", []),  # towns must sound exactly right: not 新城铺镇
+        # after a pause only a road sounding right to its suffix, before a real 号
+        ("物业管理公司同意，一伙人正在对小区", []),
+        # 离 begins no compound, and a district after 离 is not the address's
+        ("我住自强路118号，离新华区不远", ["自强路118号", "新华区"]),
+        # a number ahead belongs to the road only within the sentence and with no place between
+        ("中山东路堵车。我家128号", ["中山东路"]),
+        ("中山东路往南走两百米，128号", ["中山东路"]),
     ],
 )
 def test_misheard_looking_words_that_are_not_addresses(text: str, expected: list[str]) -> None:

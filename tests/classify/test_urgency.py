@@ -102,6 +102,7 @@ def test_urgent(text: str, label: str) -> None:
         "昨天楼道着火了，消防已经灭了，想问谁负责",
         "煤气漏了，燃气公司已经修好了，想问费用",
         "小区经常出现电梯困人事件",
+        "上个月电梯卡在三楼和四楼中间，后来修好了",
         # hazards without a stated danger
         "中山路井盖没了，一直没人修",
         "小区井盖松动，每次车过都响，小孩都被吵醒",
@@ -172,6 +173,7 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ("路边有个大坑，晚上黑乎乎的什么也看不见", "设施隐患且有危险"),
         ("下水井的盖子碎了一半，孩子上学都打那过", "设施隐患且有危险"),
         ("有两个人被困在电梯里，已经二十多分钟了", "人员被困"),
+        ("我妈跟我儿子让电梯给关里头了，卡在汽楼跟八楼中间，都二十来分钟了", "人员被困"),
         ("快来言，有个小孩调建合理论，在水里铺腾", "人员坠落"),  # 掉进河里 by sound alone
         ("刚才大风把路边一颗大树挂到了，咋在一辆车上，树还压著电线", "触电危险"),
         ("满屋子都是没气味，我把孩子先带出来了", "燃气泄漏"),
@@ -238,6 +240,7 @@ def test_misheard_gas_words_by_syllables(text: str, urgent: bool) -> None:
         "请您马上离开车库，不要再下去",
         "我们按紧急情况转市场监管部门马上到场",
         "好的，请您注意资深安全，不要靠近",  # 自身 heard as 资深
+        "我们马上转交特种设备部门联系电梯维保单位救援",
     ],
 )
 def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:

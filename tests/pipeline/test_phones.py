@@ -31,6 +31,17 @@ def test_read_number_takes_the_number_after_a_correction() -> None:
     assert read_number("地址是中山路一百号") is None
 
 
+def test_a_correction_may_say_one_group_again() -> None:
+    # the agent's read-back swapped the last two digits; the caller says the last group again
+    text = "电话要三五，032要，447班，135,032要，448请，是班，不对不对，最后是447班，7班"
+    assert read_number(text) == "13503214478"
+    # 中间: the middle group of a mobile
+    assert read_number("电话137,8402,5513，137,8412,5513是吗？不对，中间是8402") == "13784025513"
+    # a group that changes nothing, or a fragment of another size, leaves the number as said
+    assert read_number("电话137,8402,5513，不对，最后是5513") == "13784025513"
+    assert read_number("电话137,8402,5513，不对，最后是55") == "13784025513"
+
+
 def test_a_number_restated_with_a_digit_changed_is_a_correction() -> None:
     # 不对不对 heard as 部队部队: the later number, two digits apart, stands
     assert read_number("15076412389 艾部队部队，后头12398 我众说15076412398") == "15076412398"
@@ -81,6 +92,13 @@ def test_vote_prefers_full_numbers_then_majority_then_direct_readings() -> None:
         ("slow", "三三六一八零二七。", "33618027"),
     ]
     assert vote(readings) == "19933618027"
+    # one each, both direct: the one whose groups more readings wrote as groups
+    readings = [
+        ("transcript", "电话是133 6319 802庆", "13363198027"),
+        ("spoken-digits", "幺三三六三六九八零二七。", "13363698027"),
+        ("alone", "电话是133,6319,8002,000", None),
+    ]
+    assert vote(readings) == "13363198027"
 
 
 def test_phone_stretch_takes_the_callers_digits_and_narrows_long_segments() -> None:
