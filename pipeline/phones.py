@@ -212,14 +212,18 @@ def _direct(text: str, number: str) -> bool:
     return number in re.sub(r"\D", "", text.translate(_SPOKEN_DIGITS))
 
 
-def vote(readings: Sequence[tuple[str, str, str | None]]) -> str | None:
+def vote(
+    readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = False
+) -> str | None:
     """The number the readings support best.
 
     A full number (a mobile or a landline with its area code) beats a short local one,
     which is usually a variant that caught only part of it; then the number most readings
     support (a short reading supports the full numbers it is part of: 三三六一八零二七 heard
-    slowly backs 199 3361 8027 against 199 3361 1802); then the one whose digit groups
-    the readings heard most often; then one read directly; then the earliest reading's.
+    slowly backs 199 3361 8027 against 199 3361 1802); then, unless the caller ``corrected``
+    a number (readings of a stretch that stops before the correction hear the groups taken
+    back), the one whose digit groups the readings wrote most often; then one read directly;
+    then the earliest reading's.
     """
     numbers = [number for _, _, number in readings if number]
     if not numbers:
@@ -236,7 +240,7 @@ def vote(readings: Sequence[tuple[str, str, str | None]]) -> str | None:
         key=lambda n: (
             len(n) >= FULL_DIGITS,
             counts[n],
-            _groups_heard(n, heard),
+            0 if corrected else _groups_heard(n, heard),
             n in direct,
             -numbers.index(n),
         ),
@@ -300,7 +304,8 @@ def confirm_phone(
     # A decoding that stops before the caller's correction, or misses its 不对, reads the
     # number taken back (…二零九八，不对，我重说，…二零九三): it must not outvote the correction.
     phone = vote(
-        [r for r in readings if r[0] == "transcript" or not retracted or r[2] != retracted]
+        [r for r in readings if r[0] == "transcript" or not retracted or r[2] != retracted],
+        corrected=retracted is not None,
     )
     logger.info("phone check %s: %s -> %s", path.name, readings, phone)
     return PhoneCheck(phone=phone, readings=readings, stretch=stretch)

@@ -99,6 +99,13 @@ def test_vote_prefers_full_numbers_then_majority_then_direct_readings() -> None:
         ("alone", "电话是133,6319,8002,000", None),
     ]
     assert vote(readings) == "13363198027"
+    # after a correction, groups heard before it (2389) back the number taken back: not used
+    readings = [
+        ("transcript", "15076412389 不对不对，我重说15076412398", "15076412398"),
+        ("alone", "1500,760,2389，艾部队部队", "15007602389"),
+        ("spoken-digits", "有五零七六四。二三八九。艾部队部队。", None),
+    ]
+    assert vote(readings, corrected=True) == "15076412398"
 
 
 def test_phone_stretch_takes_the_callers_digits_and_narrows_long_segments() -> None:
