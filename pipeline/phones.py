@@ -212,9 +212,7 @@ def _direct(text: str, number: str) -> bool:
     return number in re.sub(r"\D", "", text.translate(_SPOKEN_DIGITS))
 
 
-def vote(
-    readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = False
-) -> str | None:
+def vote(readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = False) -> str | None:
     """The number the readings support best.
 
     A full number (a mobile or a landline with its area code) beats a short local one,
