@@ -58,6 +58,8 @@ _HYPOTHETICAL = re.compile(
     r"如果|万一|要是|假如|假设|一旦|怕|担心|害怕|防止|预防|避免|以防|会不会|恐怕|以免|是否|以为"
     r"|面临|存在|引起|导致|造成|等到|要等|难道|一但|(?:容易|可能会|就会|也会|都会|就得|会|要)$"
 )
+# A clause setting a condition: what follows it in the sentence is a consequence.
+_CONDITION = re.compile(r"万一|如果|要是|假如|假设|一旦|一但")
 # After a cue in its clause: a question about what would happen, not a report.
 _HYPOTHETICAL_AFTER = re.compile(r"怎么办|谁负责|谁来负责|谁承担|之后|以后|的话|怎么处理")
 # Right after a cue: it names a kind of event or a risk, not something happening now.
@@ -163,6 +165,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "坍塌",
         _rx(r"塌了|塌陷|坍塌|倒塌|塌方|塌下来|塌下去|陷下去|墙倒了|房子倒了|楼倒了"),
+        # A few paving stones sunk in a path are a repair ticket, not a collapse.
+        harmless=_rx(r"[几两一]块|地砖|砖头|方砖|石板"),
     ),
     _Rule(
         "人员受伤",
@@ -444,6 +448,7 @@ def _counts(text: str, m: re.Match[str], rule: _Rule) -> bool:
         _HYPOTHETICAL.search(before)
         or _HYPOTHETICAL_AFTER.search(text, m.end(), right)
         or _HAZARD_WORD.search(clause)
+        or _after_condition(text, left)
     )
     if hypothetical and not _IMMINENT.search(clause):
         return False
@@ -452,6 +457,15 @@ def _counts(text: str, m: re.Match[str], rule: _Rule) -> bool:
         return False
     after = text[m.end() : m.end() + _RESOLUTION_WINDOW]
     return not (_RESOLVED_ANY.search(after) or (rule.resolved and rule.resolved.search(after)))
+
+
+def _after_condition(text: str, left: int) -> bool:
+    """Whether the clause starting at ``left`` follows, in the same sentence, a clause that
+    sets a condition (万一哪天刮大风倒了，砸着人可就麻烦了: a consequence, not a report)."""
+    if left < 2 or text[left - 1] not in "，,":
+        return False
+    start, _ = _clause_bounds(text, left - 2, left - 1)
+    return _CONDITION.search(text, start, left - 1) is not None
 
 
 def _asked(text: str, m: re.Match[str]) -> bool:

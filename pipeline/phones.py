@@ -41,6 +41,8 @@ FULL_DIGITS = 11
 # 区 right after a run of digits and before a pause: a last 七 misheard (06552区 for 065527).
 # Only here, where the stretch is a number being read out; elsewhere 区 ends an address.
 _TRAILING_QI_RE = re.compile(r"([0-9零幺一二三四五六七八九]{2,})区(?=$|[\s，,。.！!？?；;])")
+# 七 heard as 区 right after 幺 as Whisper writes it (要区区，三要要… for 幺七七，三幺幺…).
+_QI_AFTER_YAO_RE = re.compile(r"(?<=[要腰幺])区+")
 # Latin letters, full-width or not: in a reading of digits they only stand for pauses.
 _LATIN_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
 # Margin (s) kept around the digits when a long stretch is narrowed down to them.
@@ -142,6 +144,7 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
     for it, if any (the first number said, when a correction replaced it)."""
     shown = "".join(extract_phones(prompt or ""))
     text = _TRAILING_QI_RE.sub(r"\1七", _LATIN_RE.sub("，", text))  # 幺三三Ｅ幺三…: pauses
+    text = _QI_AFTER_YAO_RE.sub(lambda m: "七" * len(m.group()), text)
     phones = [p for p in extract_phones(_CUE + text) if not _echoes(p, shown)]
     if not phones:
         return None, None

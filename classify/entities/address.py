@@ -35,6 +35,7 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -339,6 +340,27 @@ def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) ->
             address.district = place.name
             address.start = start
             return
+    # The district's two-syllable stem sounding exactly right, its 县/区 dropped or misheard
+    # (证定是烟照南大街 for 正定县燕赵南大街).
+    for start in (ends[0] - 3, ends[0] - 2):
+        if start < floor:
+            continue
+        stems = _district_stems(gaz).get(syllables(text[start : start + 2]), ())
+        if len(stems) == 1:
+            address.district = stems[0]
+            address.start = start
+            return
+
+
+@functools.cache
+def _district_stems(gaz: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """Districts of three characters by the toneless syllables of their first two."""
+    stems: dict[str, tuple[str, ...]] = {}
+    for name in gaz.names("district"):
+        if len(name) == 3:
+            key = syllables(name[:2])
+            stems[key] = (*stems.get(key, ()), name)
+    return stems
 
 
 def extract_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[str]:

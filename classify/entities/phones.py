@@ -151,6 +151,8 @@ def _phones_in_chain(text: str, chain: list[Group]) -> list[str]:
     while i < len(chain):
         best = _best_from(text, chain, i)
         if best is None:
+            if any(chain[i].digits in phone for phone in found):
+                used += len(chain[i].digits)  # the number said again (read back, repeated)
             i += 1
             continue
         found.append(best.phone)

@@ -206,6 +206,8 @@ def test_custom_gazetteer() -> None:
         ("和平西洛新华区本，三百九十六号，庞民家院十二号楼", "新华区和平西路396号庞民家园12号楼"),
         # the district said after the house number
         ("石铜录，二百一十五号，文，失录全区等，服务人家园小区", "鹿泉区石铜路215号"),
+        # a county's two-syllable stem with its 县 misheard (证定是 for 正定县)
+        ("证定是烟照南大街88号，长山花园小区", "正定县燕赵南大街88号长山花园"),
         # the house number after a landmark clause
         ("正定县中山东路，大佛寺往东一点儿，158号", "正定县中山东路158号"),
         # a junction with 那个 before the second road and a pause before 交叉口

@@ -103,6 +103,10 @@ def test_urgent(text: str, label: str) -> None:
         "煤气漏了，燃气公司已经修好了，想问费用",
         "小区经常出现电梯困人事件",
         "上个月电梯卡在三楼和四楼中间，后来修好了",
+        # a consequence of a condition set in the clause before
+        "现在倒是挺稳当，可是万一哪天刮大风倒了，砸著人砸著车可就麻烦了",
+        # sunk paving stones are a repair ticket
+        "楼前那条道的地砖全活动了，好几块还陷下去了",
         # hazards without a stated danger
         "中山路井盖没了，一直没人修",
         "小区井盖松动，每次车过都响，小孩都被吵醒",

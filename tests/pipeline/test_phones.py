@@ -56,6 +56,10 @@ def test_read_number_reads_a_trailing_qu_as_seven() -> None:
     assert read_number("地址是新华区，电话18931065527") == "18931065527"
 
 
+def test_read_number_reads_qu_after_yao_as_seven() -> None:
+    assert read_number("电话要区区，三要要留五二，四八") == "17731165248"
+
+
 def test_read_number_ignores_digits_parroted_from_the_prompt() -> None:
     assert read_number("二七幺五，零九四六。", SPOKEN_DIGITS_PROMPT) is None
     assert read_number("幺五零六九一三二八七零", SPOKEN_DIGITS_PROMPT) == "15069132870"
