@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from classify.entities import extract_entities, parse_addresses
+from classify.entities.numerals import number_to_arabic
 from classify.phonetic import char_sounds, main_sound, near, phrase_sounds
 from classify.urgency import detect_urgency
 
@@ -57,6 +58,8 @@ _MAX_COMPOUND_COST = 1.0
 # The core of a canonical address: up to the house number, or up to the village.
 _CORE_RE = re.compile(r"^(.*?\d+号)(?!楼)")
 _VILLAGE_RE = re.compile(r"^(.*?村)")
+# A number in Chinese numerals before 号, 号楼, 单元, 栋, 楼 or 室.
+_CHINESE_NUMBER_RE = re.compile(r"([零〇一二两三四五六七八九十百千]+)(?=号|单元|栋|楼|室)")
 # 和 or 跟 joining the two roads of a junction.
 _JUNCTION_JOINER_RE = re.compile(r"(?<=[路街道])[和跟](?=[^，,]{2,8}交叉口)")
 
@@ -111,9 +114,10 @@ def same_address_loosely(said: str, truth: str) -> bool:
 
 
 def canonical_truth(truth: str) -> str:
-    """A truth address as the extractor writes it: a junction joined by 与 (call scripts
-    also write 槐安东路和体育南大街交叉口)."""
-    return _JUNCTION_JOINER_RE.sub("与", truth)
+    """A truth address as the extractor writes it: a junction joined by 与 and numbers in
+    Arabic digits (call scripts also write 槐安东路和体育南大街交叉口, 三百零六号, 十二号楼)."""
+    truth = _JUNCTION_JOINER_RE.sub("与", truth)
+    return _CHINESE_NUMBER_RE.sub(lambda m: number_to_arabic(m.group(1)), truth)
 
 
 def address_core(truth: str) -> str:

@@ -122,14 +122,16 @@ _VILLAGE_AFTER_RE = re.compile(
 )
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
-# Between an address and the district said after it: pauses and at most two stray characters.
+# Between an address and the district said after it: pauses, at most two stray characters,
+# and 我们是 or the like (…三号楼二单元，我们是正定县).
 _DISTRICT_AFTER_GAP_RE = re.compile(
     rf"[\s，,、]{{0,2}}(?:[^\s，,、。{_STOP_CHARS}离][\s，,、]{{0,2}}){{0,2}}"
+    r"(?:(?:我们|我家|俺们|咱们)这?(?:是|在|属于)|是|属于)?"
 )
 # A house number said a little after its road (中山东路，大佛寺往东一点儿，158号): how far
 # (characters) it may be, its form, and what may not stand between (a sentence end, another
 # place, a numeral, a junction or distance word).
-_NUMBER_REACH = 14
+_NUMBER_REACH = 20
 _HOUSE_NUMBER_AHEAD_RE = re.compile(
     rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
@@ -138,7 +140,7 @@ _AHEAD_BLOCK_RE = re.compile(r"[。？！?!；;0-9０-９路街道区县镇乡�
 _PAUSE_CHARS = " ，,"
 _PAUSE_BEFORE_NUMBER_RE = re.compile(r"[\s，,]?")
 _UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
-_JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、)")
+_JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、|合)")  # 合: Whisper's 和
 # Between 和 and the second road of a junction (槐中路跟那个体育南大街).
 _JUNCTION_FILLER_RE = re.compile(r"(?:那个|这个)?")
 # How far after 和 a junction word may end the second road's name.

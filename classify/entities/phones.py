@@ -40,6 +40,7 @@ Whisper base on telephone audio mishears digits (see :mod:`classify.entities.spo
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -78,6 +79,10 @@ _DATE_RE = re.compile(
     r"(?<!\d)(?:19|20)\d{2}[-/.－—年]\d{1,2}[-/.－—月]\d{1,2}(?!\d)|(?<!\d)(?:19|20)\d{2}年"
 )
 # A long chain of groups is a card or account number unless it splits cleanly into phones.
+# A group at least this long and this similar to a number found before it in the chain is
+# that number said again, not unexplained digits.
+_RESTATED_MIN_DIGITS = 7
+_RESTATED_MIN_RATIO = 0.8
 _LONG_CHAIN_DIGITS = 15
 _LONG_CHAIN_LEFTOVER = 4
 # Usual groupings when a number is read out, by kind.
@@ -151,7 +156,7 @@ def _phones_in_chain(text: str, chain: list[Group]) -> list[str]:
     while i < len(chain):
         best = _best_from(text, chain, i)
         if best is None:
-            if any(chain[i].digits in phone for phone in found):
+            if any(_said_again(chain[i].digits, phone) for phone in found):
                 used += len(chain[i].digits)  # the number said again (read back, repeated)
             i += 1
             continue
@@ -162,6 +167,16 @@ def _phones_in_chain(text: str, chain: list[Group]) -> list[str]:
     if total >= _LONG_CHAIN_DIGITS and total - used >= _LONG_CHAIN_LEFTOVER:
         return []
     return found
+
+
+def _said_again(digits: str, phone: str) -> bool:
+    """Whether a group that gave no number repeats ``phone``: part of it, or all of it read
+    back with a digit or two wrong (031187023358，0318702338548)."""
+    if digits in phone:
+        return True
+    return len(digits) >= _RESTATED_MIN_DIGITS and (
+        difflib.SequenceMatcher(None, digits, phone).ratio() >= _RESTATED_MIN_RATIO
+    )
 
 
 def _best_from(text: str, chain: list[Group], i: int) -> _Found | None:

@@ -114,3 +114,12 @@ def test_reextract_uses_the_callers_words(outputs: Path, capsys: pytest.CaptureF
 def test_loose_address_comparison(said: str, truth: str, same: bool) -> None:
     pytest.importorskip("pypinyin", reason="sound comparison needs pypinyin")
     assert entities_eval.same_address_loosely(said, truth) is same
+
+
+def test_truths_are_compared_in_the_extractors_form() -> None:
+    truth = "桥西区裕华西路三百零六号锦华园小区十二号楼"
+    assert entities_eval.canonical_truth(truth) == "桥西区裕华西路306号锦华园小区12号楼"
+    assert entities_eval.address_core(truth) == "桥西区裕华西路306号"
+    junction = "裕华区槐安东路和体育南大街交叉口"
+    assert entities_eval.address_core(junction) == "裕华区槐安东路与体育南大街交叉口"
+    assert entities_eval.canonical_truth("新华区和平西路56号") == "新华区和平西路56号"

@@ -210,6 +210,13 @@ def test_custom_gazetteer() -> None:
         ("证定是烟照南大街88号，长山花园小区", "正定县燕赵南大街88号长山花园"),
         # the house number after a landmark clause
         ("正定县中山东路，大佛寺往东一点儿，158号", "正定县中山东路158号"),
+        # 和 heard as 合 in a junction
+        ("和平东路合建设北大街那个交叉口，东北角", "长安区和平东路与建设北大街交叉口东北角"),
+        # the district after the building, after 我们是
+        (
+            "烟照南大街88号，红叶家园，三号楼二单园，我们是证定县等",
+            "正定县燕赵南大街88号红叶家园3号楼2单元",
+        ),
         # a junction with 那个 before the second road and a pause before 交叉口
         ("怀中路跟那个体育南大街，交叉口，御华区等就在公交站", "裕华区槐中路与体育南大街交叉口"),
     ],

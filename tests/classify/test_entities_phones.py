@@ -81,6 +81,8 @@ def test_mask_phone(phone: str, masked: str) -> None:
         # homophones of 幺 (要 腰 妖 邀 由), 七 (期 起 去) and 四 (是 时)
         ("请问您的联系电话，要三八，六六二零，四幺七五", ["13866204175"]),
         ("电话腰五腰二七八三九零四六", ["15127839046"]),
+        # read back with digits wrong right after it: the number, not a void chain
+        ("电话031187023358，0318702338548，不对不对，最后是3358", ["031187023358"]),
         # the same number said twice, the second time without a cue before it
         ("电话零三要一八七零一三三五四。零三要一八七零一三三五四。对吗", ["031187013354"]),
         # 腰 at both ends: a full mobile, not the local number between them
