@@ -85,7 +85,7 @@ _COUNTED_RE = re.compile(r"[一两几][个座片栋]")
 _STRAY_RE = re.compile(rf"[^\s，,、。{_STOP_CHARS}](?=[\s，,、])")
 # What may stand between a district and the road after it.
 # What may stand between a district and the road after it (the county town: 正定县城，).
-_DISTRICT_GAP_RE = re.compile(r"城?[\s，,、]{0,2}$")
+_DISTRICT_GAP_RE = re.compile(r"(?:城(?:里头?|里边)?)?[\s，,、]{0,2}$")
 _STANDALONE_RE = re.compile(rf"([{_HAN}]{{2,6}})({_STANDALONE_SUFFIX})")
 _BUILDING_PART_RE = re.compile(rf"({NUMBER_PATTERN})\s*(号楼|栋|幢|座|单元|层|楼|室|号|户)?")
 _PART_RANK = {
@@ -132,6 +132,10 @@ _DISTRICT_AFTER_GAP_RE = re.compile(
 # (characters) it may be, its form, and what may not stand between (a sentence end, another
 # place, a numeral, a junction or distance word).
 _NUMBER_REACH = 20
+# A house number taken back (410号，我不对，411号; 说错了，是411号).
+_NUMBER_CORRECTION_RE = re.compile(
+    r"[\s，,]{0,2}(?:我|哦|啊|呃)?(?:不对不对|不对|说错了|错了)[\s，,]{0,2}(?:是|应该是)?"
+)
 _HOUSE_NUMBER_AHEAD_RE = re.compile(
     rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
@@ -624,6 +628,10 @@ def _read_address(
         stage = _ORDER.index("compound" if address.compound == "院" else kind)
         if kind == "district" and address.road:
             stage = _ORDER.index("road")  # 和平西路新华区，三百九十六号: the number still follows
+        if kind == "number":
+            fixed = _number_corrected(text, cursor)
+            if fixed is not None:  # 410号，我不对，411号: the number said after the correction
+                address.number, cursor = fixed
         if kind in ("number", "district") and _STRAY_RE.match(text, cursor):
             cursor += 1  # 112号一，光明小区: Whisper heard a stray character in the pause
     address.end = cursor
@@ -671,6 +679,15 @@ def _next_part(
     if stage < _ORDER.index("building"):
         return _read_building(text, pos)
     return None
+
+
+def _number_corrected(text: str, pos: int) -> tuple[str, int] | None:
+    """The house number a caller says right after taking back the one before ``pos``."""
+    m = _NUMBER_CORRECTION_RE.match(text, pos)
+    if m is None:
+        return None
+    number = house_number_at(text, m.end(), _STOP_CHARS)
+    return None if number is None else (number[0], number[2])
 
 
 def _number_ahead(text: str, pos: int, starts: dict[int, _Anchor]) -> tuple[str, str, int] | None:

@@ -210,6 +210,10 @@ def test_custom_gazetteer() -> None:
         ("证定是烟照南大街88号，长山花园小区", "正定县燕赵南大街88号长山花园"),
         # the house number after a landmark clause
         ("正定县中山东路，大佛寺往东一点儿，158号", "正定县中山东路158号"),
+        # a house number taken back
+        ("新华区和平西路410号，我不对411号，太和家园", "新华区和平西路411号太和家园"),
+        # the county town with 里头 before the road
+        ("正定线城里头，中山东路，八十六号，长山花园，二号楼", "正定县中山东路86号长山花园2号楼"),
         # 和 heard as 合 in a junction
         ("和平东路合建设北大街那个交叉口，东北角", "长安区和平东路与建设北大街交叉口东北角"),
         # the district after the building, after 我们是
