@@ -4,9 +4,11 @@ The phone number is what a ticket most needs and what Whisper base most often ga
 unseen synthetic calls it dropped or merged a digit in 6 of them (三五五二 -> 352) and heard
 a trailing 七 as 区. :func:`confirm_phone` finds the stretch where the caller reads the number
 out, has it decoded again in a few ways (:data:`asr.redecode.DIGIT_VARIANTS`), and takes the
-number most readings agree on; between equally supported numbers, one read directly (11
-digits as said) beats one that needed a repair, and the first reading (the transcript's)
-breaks remaining ties. A caller who corrects himself (不对，是…) is taken at his last number.
+number most readings agree on; between equally supported numbers, the one whose digit groups
+more readings wrote (when no correction is in play), then one read directly (11 digits as
+said) beats one that needed a repair, and the first reading (the transcript's) breaks
+remaining ties. A caller who corrects himself (不对，是…; 不对，最后是四四七八) is taken at his
+last number.
 """
 
 from __future__ import annotations
@@ -156,7 +158,8 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
         corrected = [p for p in after if not _echoes(p, shown)]
         if corrected:  # 幺三八…，不对，是幺三九…: the number after the correction
             return corrected[0], (first if corrected[0] != first else None)
-        before = [p for p in phones if p in extract_phones(_CUE + text[: correction.start()])]
+        said_before = extract_phones(_CUE + text[: correction.start()])
+        before = [p for p in phones if p in said_before]
         mended = _mend_group(before[-1], text[correction.end() :]) if before else None
         if mended:  # …四四八七，是吧？不对，最后是四四七八: one group said again
             return mended, before[-1]

@@ -83,8 +83,8 @@ _FILLER_RE = re.compile(
 _COUNTED_RE = re.compile(r"[一两几][个座片栋]")
 # A lone character between a house number and a pause, which Whisper sometimes adds.
 _STRAY_RE = re.compile(rf"[^\s，,、。{_STOP_CHARS}](?=[\s，,、])")
-# What may stand between a district and the road after it.
-# What may stand between a district and the road after it (the county town: 正定县城，).
+# What may stand between a district and the road after it (the county town: 正定县城，,
+# 正定县城里头，).
 _DISTRICT_GAP_RE = re.compile(r"(?:城(?:里头?|里边)?)?[\s，,、]{0,2}$")
 _STANDALONE_RE = re.compile(rf"([{_HAN}]{{2,6}})({_STANDALONE_SUFFIX})")
 _BUILDING_PART_RE = re.compile(rf"({NUMBER_PATTERN})\s*(号楼|栋|幢|座|单元|层|楼|室|号|户)?")
@@ -130,7 +130,7 @@ _DISTRICT_AFTER_GAP_RE = re.compile(
 )
 # A house number said a little after its road (中山东路，大佛寺往东一点儿，158号): how far
 # (characters) it may be, its form, and what may not stand between (a sentence end, another
-# place, a numeral, a junction or distance word).
+# place, a digit, a junction or distance word).
 _NUMBER_REACH = 20
 # A house number taken back (410号，我不对，411号; 说错了，是411号).
 _NUMBER_CORRECTION_RE = re.compile(
@@ -693,7 +693,7 @@ def _number_corrected(text: str, pos: int) -> tuple[str, int] | None:
 def _number_ahead(text: str, pos: int, starts: dict[int, _Anchor]) -> tuple[str, str, int] | None:
     """A house number a little after the road, the caller having said something between
     (中山东路，大佛寺往东一点儿，158号): within the same sentence, with no other place, no
-    numeral and no junction word on the way."""
+    digit and no junction or distance word on the way."""
     m = _HOUSE_NUMBER_AHEAD_RE.search(text, pos, pos + _NUMBER_REACH)
     if m is None or any(pos <= s < m.start() for s in starts):
         return None
