@@ -143,6 +143,7 @@ def score_line(record: dict[str, Any], truth: dict[str, Any], reextract: bool) -
         urgent = bool(record.get("urgent"))
     phone = phones[0] if phones else ""
     address = addresses[0] if addresses else ""
+    truth_address = canonical_truth(truth["address"])
     category = record.get("category") or {}
     return {
         "source": record.get("source", ""),
@@ -152,10 +153,9 @@ def score_line(record: dict[str, Any], truth: dict[str, Any], reextract: bool) -
         "department": bool(record.get("department"))
         and record.get("department") == truth.get("department"),
         "phone": phone == truth["phone"],
-        "address": address == canonical_truth(truth["address"]),
-        "address_loose": bool(address)
-        and same_address_loosely(address, canonical_truth(truth["address"])),
-        "address_core": bool(address) and address.startswith(address_core(truth["address"])),
+        "address": address == truth_address,
+        "address_loose": bool(address) and same_address_loosely(address, truth_address),
+        "address_core": bool(address) and address.startswith(address_core(truth_address)),
         "urgent": urgent == truth["urgent"],
         "truth_urgent": bool(truth["urgent"]),
         "flagged": urgent,

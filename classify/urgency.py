@@ -104,6 +104,8 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# What says a fire is out.
+_FIRE_OUT = _rx(r"(?:火)?(?:已经)?(?:被)?(?:灭|扑灭)了|灭火了")
 # What says a gas smell is over.
 _GAS_GONE = _rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了")
 
@@ -147,14 +149,14 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "火情",
         _rx(r"着火|(?<![引挑])起火|失火|发生(?:了)?火灾|烧起来|烧着了|火势|火光"),
-        resolved=_rx(r"(?:火)?(?:已经)?(?:被)?(?:灭|扑灭)了|灭火了"),
+        resolved=_FIRE_OUT,
     ),
     _Rule(
         "火情",
         # 收购站着起来了: caught fire (but a stove or candle that lights is no fire)
         _rx(r"着起来了"),
         harmless=_rx(r"炉|灶|蜡烛|火柴|打火机|柴火|烟花"),
-        resolved=_rx(r"(?:火)?(?:已经)?(?:被)?(?:灭|扑灭)了|灭火了"),
+        resolved=_FIRE_OUT,
     ),
     _Rule(
         "火情",
