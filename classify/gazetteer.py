@@ -41,7 +41,14 @@ from typing import Any
 
 import yaml
 
-from classify.phonetic import char_sounds, is_han, phrase_sounds, sound_distance, word_sounds
+from classify.phonetic import (
+    char_sounds,
+    is_han,
+    loose_distance,
+    phrase_sounds,
+    sound_distance,
+    word_sounds,
+)
 
 __all__ = [
     "DEFAULT_GAZETTEER",
@@ -255,6 +262,50 @@ class Gazetteer:
         if len(winners) > 1:
             winners = [n for n in winners if n in prefer]
         return self._by_name[winners[0]] if len(winners) == 1 else None
+
+    def sounding_like(
+        self,
+        text: str,
+        kinds: tuple[str, ...] = ("district", "road", "town"),
+        max_cost: float = 0.5,
+        limit: int = 10,
+    ) -> list[str]:
+        """Canonical names of places that may have been said in ``text``, closest first.
+
+        Every name is slid over the Chinese characters of ``text`` and scored by its best
+        window's mean :func:`~classify.phonetic.loose_distance` per character, among windows
+        whose last character (the 路, 区 or 镇) shares its initial or final with what was
+        heard and where one character sounds exactly right; names scoring at most
+        ``max_cost`` are kept (建设打监 keeps 建设大街, 近周是 晋州市). This is far looser
+        than :meth:`find`: it only proposes names, e.g. to prompt a second decoding, and
+        never decides that a place was named.
+
+        Examples:
+            >>> load_gazetteer().sounding_like("我家在建设打监一百号", limit=1)
+            ['建设大街']
+        """
+        scored: dict[str, float] = {}
+        for place in self.places:
+            if place.kind not in kinds:
+                continue
+            name = place.name
+            size = len(name)
+            best = max_cost + 1.0
+            for start in range(len(text) - size + 1):
+                window = text[start : start + size]
+                if not all(map(is_han, window)):
+                    continue
+                costs = [
+                    loose_distance(heard, want) for heard, want in zip(window, name, strict=True)
+                ]
+                if costs[-1] == _TYPO or min(costs) > 0.0:
+                    continue  # the suffix (路, 区, 镇) shares a sound, one character is right
+                best = min(best, sum(costs) / size)
+                if best == 0.0:
+                    break
+            if best <= max_cost:
+                scored[name] = best
+        return sorted(scored, key=scored.__getitem__)[:limit]
 
     def _sound_suffixed(self, ch: str) -> list[tuple[_Spelling, float]]:
         """Long spellings whose last character sounds the same as or near ``ch``."""

@@ -175,3 +175,26 @@ def sound_distance(ch: str, wanted: frozenset[str], usual: str) -> float:
     if near(main_sound(ch), usual):
         return 0.5
     return 1.0
+
+
+@functools.lru_cache(maxsize=65536)
+def loose_distance(heard: str, name: str) -> float:
+    """How far the character ``heard`` sounds from ``name``'s character, loosely.
+
+    Finer than :func:`sound_distance` at the far end, for ranking place names that *might*
+    have been said (a prompt for a second decoding), not for accepting one:
+
+    Returns:
+        0 for the same sound (or character), 0.5 for a near one (:func:`near`), 0.75 when
+        the usual readings share the initial or the final (zhong/zhuang, jian/zhen), 1
+        otherwise.
+    """
+    if heard == name or char_sounds(heard) & char_sounds(name):
+        return 0.0
+    a, b = main_sound(heard), main_sound(name)
+    if not a or not b:
+        return 1.0
+    if near(a, b):
+        return 0.5
+    (ia, fa), (ib, fb) = split_syllable(a), split_syllable(b)
+    return 0.75 if ia == ib or fa == fb else 1.0

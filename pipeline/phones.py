@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 # most (要, 腰). The wider sound-alike repair is the extractor's, not the stretch finder's.
 _SPOKEN_DIGIT_VALUES = {**DIGIT_VALUES, "要": "1", "腰": "1"}
 _DIGITISH_RE = re.compile("[" + "".join(sorted(_SPOKEN_DIGIT_VALUES)) + "]")
-_CORRECTION_RE = re.compile(r"不对|说错|错了|更正|纠正|重新说|应该是")
+# A caller taking a number back; 部队 is how Whisper often writes 不对 on the phone line.
+_CORRECTION_RE = re.compile(r"不对|部队|说错|错了|更正|纠正|重新说|应该是")
 # A stretch needs this many digit-like characters to be where a number is read out.
 MIN_DIGITISH = 7
 # Neighbouring segments of the same speaker this close (s) are read together.
@@ -224,7 +225,8 @@ def vote(readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = F
     A full number (a mobile or a landline with its area code) beats a short local one,
     which is usually a variant that caught only part of it; then the number most readings
     support (a short reading supports the full numbers it is part of: 三三六一八零二七 heard
-    slowly backs 199 3361 8027 against 199 3361 1802); then, unless the caller ``corrected``
+    slowly backs 199 3361 8027 against 199 3361 1802, and a reading that holds a number
+    digit by digit backs it whatever number it gave itself); then, unless the caller ``corrected``
     a number (readings of a stretch that stops before the correction hear the groups taken
     back), the one whose digit groups the readings wrote most often; then one read directly;
     then the earliest reading's.
@@ -237,6 +239,10 @@ def vote(readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = F
     for n in set(numbers):
         if len(n) >= FULL_DIGITS:
             counts[n] += sum(1 for part in short if part in n)
+    for n in set(numbers):
+        # a reading that gave no number, or another, may still hold this one digit by digit
+        # (158,31172046158,31172046: the number said twice, run together)
+        counts[n] += sum(1 for _, text, m in readings if m != n and _direct(text, n))
     direct = {n for _, text, n in readings if n and _direct(text, n)}
     heard = [set(re.findall(r"\d+", text.translate(_SPOKEN_DIGITS))) for _, text, _ in readings]
     return max(

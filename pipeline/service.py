@@ -12,6 +12,8 @@ from classify.entities import extract_entities
 from classify.keywords import extract_keywords
 from classify.taxonomy import Taxonomy
 from classify.urgency import detect_urgency
+from pipeline.addresses import confirm_address
+from pipeline.addresses import with_confirmed as with_confirmed_address
 from pipeline.classifier import Classifier, load_classifier
 from pipeline.cues import reweigh, supported_codes
 from pipeline.draft import TicketDraft
@@ -86,6 +88,13 @@ class Pipeline:
             check = confirm_phone(Path(path), transcript, self.transcriber.redecode)
             if check is not None:
                 draft.entities.phones = with_confirmed(draft.entities.phones, check.phone)
+        if self.settings.address_check and draft.prediction is not None:
+            said = draft.entities.addresses
+            heard = confirm_address(
+                Path(path), transcript, said[0] if said else None, self.transcriber.redecode
+            )
+            if heard is not None:
+                draft.entities.addresses = with_confirmed_address(said, heard.address)
         return draft
 
     def process_text(self, text: str, source: str = "text") -> TicketDraft:

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # Decode the stretch where the caller reads out a phone number again and vote
     # (pipeline.phones); costs a few seconds per call.
     phone_check: bool = True
+    # Decode the stretch with the caller's address again, prompted with place names that sound
+    # like it, and vote part by part (pipeline.addresses); a few seconds per call.
+    address_check: bool = True
     cache_dir: Path = _default_cache_dir()
 
     # Text understanding

@@ -84,8 +84,8 @@ _COUNTED_RE = re.compile(r"[一两几][个座片栋]")
 # A lone character between a house number and a pause, which Whisper sometimes adds.
 _STRAY_RE = re.compile(rf"[^\s，,、。{_STOP_CHARS}](?=[\s，,、])")
 # What may stand between a district and the road after it (the county town: 正定县城，,
-# 正定县城里头，).
-_DISTRICT_GAP_RE = re.compile(r"(?:城(?:里头?|里边)?)?[\s，,、]{0,2}$")
+# 正定县城里头，, 正定县城里住，).
+_DISTRICT_GAP_RE = re.compile(r"(?:城(?:里头?|里边|里面)?(?:住着?)?)?[\s，,、]{0,2}$")
 _STANDALONE_RE = re.compile(rf"([{_HAN}]{{2,6}})({_STANDALONE_SUFFIX})")
 _BUILDING_PART_RE = re.compile(rf"({NUMBER_PATTERN})\s*(号楼|栋|幢|座|单元|层|楼|室|号|户)?")
 _PART_RANK = {
@@ -237,7 +237,11 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             continue
         address = _read_address(text, anchor, starts, gaz)
         if address.road and not address.district:
-            _district_before(text, address, cursor, gaz)
+            # A district said alone just before (正定县城里住，燕赵南大街…) is this road's.
+            bare = addresses[-1] if addresses and not any(addresses[-1].parts()[1:]) else None
+            _district_before(text, address, bare.start if bare else cursor, gaz)
+            if bare is not None and address.district and address.start <= bare.start:
+                addresses.pop()
         if address.road and not address.district:
             address.inferred_district = _district_of_road(address.road, gaz)
         address.compound = _village_of_town(address.road, address.compound, gaz)
@@ -400,10 +404,16 @@ def with_readback(said: list[str], read_back: list[str]) -> list[str]:
         ['长安区育才街27号安心小区', '长安区']
         >>> with_readback(["长安区育才街27号"], ["长安区育才街17号"])
         ['长安区育才街27号']
+        >>> with_readback(["长安区谈固南大街1118号"], ["长安区谈固南大街118号"])
+        ['长安区谈固南大街118号', '长安区谈固南大街1118号']
     """
-    if not read_back or _core_parts(read_back[0]) <= (_core_parts(said[0]) if said else 0):
+    if not read_back:
         return said
-    return list(dict.fromkeys([read_back[0], *said]))
+    if _core_parts(read_back[0]) > (_core_parts(said[0]) if said else 0) or _digit_inserted(
+        said[0], read_back[0]
+    ):
+        return list(dict.fromkeys([read_back[0], *said]))
+    return said
 
 
 def _core_parts(text: str) -> int:
@@ -413,6 +423,23 @@ def _core_parts(text: str) -> int:
         return 0
     district, road, number, _, _ = parsed[0].parts()
     return sum(map(bool, (district, road, number)))
+
+
+def _digit_inserted(said: str, read_back: str) -> bool:
+    """True when the read-back names the same district and road with a house number that is
+    the caller's with one digit fewer: Whisper wrote 一百一十八号 as 1118号, the agent's 118号.
+    """
+    heard, back = parse_addresses(said), parse_addresses(read_back)
+    if not heard or not back:
+        return False
+    (d1, r1, n1, _, _), (d2, r2, n2, _, _) = heard[0].parts(), back[0].parts()
+    if not (r1 and r1 == r2 and d1 == d2 and n1.endswith("号") and n2.endswith("号")):
+        return False
+    a, b = n1[:-1], n2[:-1]
+    return (
+        a.isdigit() and b.isdigit() and len(a) == len(b) + 1
+        and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
+    )  # fmt: skip
 
 
 def _usefulness(address: Address) -> tuple[bool, bool]:

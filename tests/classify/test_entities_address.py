@@ -214,6 +214,8 @@ def test_custom_gazetteer() -> None:
         ("新华区和平西路410号，我不对411号，太和家园", "新华区和平西路411号太和家园"),
         # the county town with 里头 before the road
         ("正定线城里头，中山东路，八十六号，长山花园，二号楼", "正定县中山东路86号长山花园2号楼"),
+        # a county said alone before 城里住 and the road
+        ("我们在证定县城里住，烟照南大街六十六号，杨河小区", "正定县燕赵南大街66号杨河小区"),
         # 和 heard as 合 in a junction
         ("和平东路合建设北大街那个交叉口，东北角", "长安区和平东路与建设北大街交叉口东北角"),
         # the district after the building, after 我们是
@@ -281,6 +283,11 @@ def test_an_agents_fuller_read_back_leads() -> None:
     assert with_readback(caller, agent)[0].startswith("长安区育才街27号安心小区10号楼")
     # the caller's own address stays first when the read-back adds nothing
     assert with_readback(["长安区育才街27号"], ["长安区育才街17号"]) == ["长安区育才街27号"]
+    # ... unless the caller's number is the read-back's with a digit Whisper added
+    caller = extract_addresses("长安区，潭固南大街 1118号，阁风家元小区")
+    agent = extract_addresses("长安区谈顾南大街118号任风家员4号罗二干颜，对吗？")
+    assert with_readback(caller, agent)[0].startswith("长安区谈固南大街118号")
+    assert with_readback(["长安区育才街1127号"], ["长安区育才街27号"]) == ["长安区育才街1127号"]
     assert with_readback([], []) == []
 
 

@@ -181,6 +181,8 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ("我妈跟我儿子让电梯给关里头了，卡在汽楼跟八楼中间，都二十来分钟了", "人员被困"),
         ("对门那个老太太，查在12楼跟13楼中间，20来分中了还没出来", "人员被困"),  # 卡 as 查
         ("我们正在电梯把人关里头了", "人员被困"),
+        ("推卡在里头了，出不来，一直喊疼", "人员被困"),  # 腿 heard as 推, a pause
+        ("一直喊疼，腿上都是血", "人员受伤"),
         ("我们村西头那个废品收购站著起来了。下午三点多著的", "火情"),
         ("快来言，有个小孩调建合理论，在水里铺腾", "人员坠落"),  # 掉进河里 by sound alone
         ("刚才大风把路边一颗大树挂到了，咋在一辆车上，树还压著电线", "触电危险"),
@@ -218,6 +220,8 @@ def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
         # a noisy cover is no open hole
         "我们学校门口那个井盖响，一过车就跳，孩子们放学都从那儿过",
         "小区井盖没了，一直没人修",
+        # a card stuck in a machine is no person trapped
+        "取钱的时候银行卡卡在里头了，出不来，柜员机也不吐钱",
     ],
 )
 def test_not_urgent_as_whisper_writes_it(text: str) -> None:

@@ -6,13 +6,40 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from asr.redecode import Variant
+from asr.types import Segment, Transcript
+
 REPO = Path(__file__).resolve().parents[2]
 CALLS = REPO / "data" / "calls"
+
+
+def transcript_of(*segments: Segment) -> Transcript:
+    """A transcript made of ``segments``, its text their texts joined."""
+    return Transcript(text="".join(s.text for s in segments), segments=list(segments))
+
+
+class FakeRedecoder:
+    """Stands in for ``Transcriber.redecode``: gives a fixed text per variant name, lazily,
+    and records the variants asked for (``calls``) and their prompts."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self.calls: list[str] = []
+        self.prompts: list[str | None] = []
+
+    def __call__(
+        self, path: Path, segment: Segment, variants: Sequence[Variant]
+    ) -> Iterator[tuple[str, str]]:
+        for v in variants:
+            self.calls.append(v.name)
+            self.prompts.append(v.prompt)
+            yield v.name, self.texts.get(v.name, "")
 
 
 def cli_env(tmp: Path) -> dict[str, str]:
@@ -26,7 +53,11 @@ def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess
     """Run the installed console script's code path as a separate process."""
     return subprocess.run(
         [sys.executable, "-m", "api.commands", *args],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=1800,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=1800,
     )
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from asr.redecode import DIGIT_VARIANTS, SPOKEN_DIGITS_PROMPT, Variant, at_speed, read_span
-from asr.types import Segment, Transcript
+from asr.types import Segment
 from pipeline.phones import (
     confirm_phone,
     phone_stretch,
@@ -17,11 +16,7 @@ from pipeline.phones import (
     vote,
     with_confirmed,
 )
-from tests.pipeline.conftest import CALLS
-
-
-def _transcript(*segments: Segment) -> Transcript:
-    return Transcript(text="".join(s.text for s in segments), segments=list(segments))
+from tests.pipeline.conftest import CALLS, FakeRedecoder, transcript_of
 
 
 def test_read_number_takes_the_number_after_a_correction() -> None:
@@ -40,6 +35,9 @@ def test_a_correction_may_say_one_group_again() -> None:
     # a group that changes nothing, or a fragment of another size, leaves the number as said
     assert read_number("电话137,8402,5513，不对，最后是5513") == "13784025513"
     assert read_number("电话137,8402,5513，不对，最后是55") == "13784025513"
+    # 不对 heard as 部队 before the group said again
+    text = "我信请电话159 3146 7208 埃部队，最后是7203 91159 3146 7203"
+    assert read_number(text) == "15931467203"
 
 
 def test_a_number_restated_with_a_digit_changed_is_a_correction() -> None:
@@ -110,50 +108,45 @@ def test_vote_prefers_full_numbers_then_majority_then_direct_readings() -> None:
         ("spoken-digits", "有五零七六四。二三八九。艾部队部队。", None),
     ]
     assert vote(readings, corrected=True) == "15076412398"
+    # a reading that gave no number may still hold one digit by digit (said twice, run
+    # together), and backs it
+    readings = [
+        ("transcript", "电话158,31172046158,31172046，对吗？", None),
+        ("alone", "电话158，31172046，158，31172046，对吗", "15831172046"),
+        ("spoken-digits", "联系电话一五八，二零四六，二零四六，二零四六，对吗", "15820462046"),
+    ]
+    assert vote(readings) == "15831172046"
 
 
 def test_phone_stretch_takes_the_callers_digits_and_narrows_long_segments() -> None:
     agent = Segment(0.0, 3.0, "您好，幺二三四五，请问您的联系电话", "agent")
     caller = Segment(3.5, 6.0, "幺三五，八二九四，七幺六零", "caller")
-    assert phone_stretch(_transcript(agent, caller)) == caller
+    assert phone_stretch(transcript_of(agent, caller)) == caller
     long = Segment(0.0, 40.0, "我们楼下有个坑" * 10 + "电话幺三五八二九四七幺六零" + "好的" * 5)
-    stretch = phone_stretch(_transcript(long))
+    stretch = phone_stretch(transcript_of(long))
     assert stretch is not None and stretch.text == long.text
     assert 0.0 < stretch.start < stretch.end < 40.0 and stretch.end - stretch.start < 15.0
-    assert phone_stretch(_transcript(Segment(0.0, 2.0, "垃圾三天没人收了"))) is None
-
-
-class _FakeRedecoder:
-    def __init__(self, texts: dict[str, str]) -> None:
-        self.texts = texts
-        self.calls: list[str] = []
-
-    def __call__(
-        self, path: Path, segment: Segment, variants: Sequence[Variant]
-    ) -> Iterator[tuple[str, str]]:
-        for v in variants:  # lazily, as Transcriber.redecode does
-            self.calls.append(v.name)
-            yield v.name, self.texts.get(v.name, "")
+    assert phone_stretch(transcript_of(Segment(0.0, 2.0, "垃圾三天没人收了"))) is None
 
 
 def test_confirm_phone_stops_early_when_two_readings_agree() -> None:
     said = Segment(1.0, 4.0, "电话幺三八，二七幺五，零九四六", "caller")
-    fake = _FakeRedecoder({"alone": "电话138-2715-0946"})
-    check = confirm_phone(Path("x.wav"), _transcript(said), fake)
+    fake = FakeRedecoder({"alone": "电话138-2715-0946"})
+    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
     assert check is not None and check.phone == "13827150946"
     assert fake.calls == ["alone"]
 
 
-def test_confirm_phone_outvotes_a_garbled_transcript() -> None:
+def test_confirm_phone_outvotes_a_garbledtranscript_of() -> None:
     said = Segment(1.0, 4.0, "我姓彭，电话是183-2006-412", "caller")
-    fake = _FakeRedecoder(
+    fake = FakeRedecoder(
         {
             "alone": "电话是183-2906-412",
             "spoken-digits": "电话是要八三二九零六四四要二。",
             "spoken-digits-slow": "电话是要八三二九零六四四要二。",
         }
     )
-    check = confirm_phone(Path("x.wav"), _transcript(said), fake)
+    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
     assert check is not None and check.phone == "18329064412"
     assert fake.calls == [v.name for v in DIGIT_VARIANTS]
     assert [r[0] for r in check.readings] == ["transcript", *fake.calls]
@@ -165,13 +158,13 @@ def test_a_retracted_number_cannot_outvote_the_correction() -> None:
     )
     # the re-decodings stop before the correction and read the number taken back
     retracted = "电话是185，3116，2098，艾部队部队"
-    fake = _FakeRedecoder({v.name: retracted for v in DIGIT_VARIANTS})
-    check = confirm_phone(Path("x.wav"), _transcript(said), fake)
+    fake = FakeRedecoder({v.name: retracted for v in DIGIT_VARIANTS})
+    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
     assert check is not None and check.phone == "18531162093"
     # without a correction in the transcript the same readings win as usual
     plain = Segment(1.0, 4.0, "电话是185,3116,2093", "caller")
-    fake = _FakeRedecoder({v.name: "电话是185，3116，2098" for v in DIGIT_VARIANTS})
-    check = confirm_phone(Path("x.wav"), _transcript(plain), fake)
+    fake = FakeRedecoder({v.name: "电话是185，3116，2098" for v in DIGIT_VARIANTS})
+    check = confirm_phone(Path("x.wav"), transcript_of(plain), fake)
     assert check is not None and check.phone == "18531162098"
 
 

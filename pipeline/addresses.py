@@ -1,0 +1,253 @@
+"""A second hearing of the caller's address: decode its stretch again, prompted with the
+city's place names that sound like what was heard, and vote part by part.
+
+Whisper base on telephone audio writes place names it does not know as whatever characters
+fit the sounds (青眼睛 for 青园街, 都含村 for 东韩村, 长安七 for 长安区), sometimes beyond what
+matching by sound can undo. Shown the right spelling in its prompt, it usually writes it:
+:func:`confirm_address` finds the stretch where the caller gives the address, asks the
+gazetteer for the districts, roads and towns that sound loosely like it
+(:meth:`classify.gazetteer.Gazetteer.sounding_like`), decodes the stretch again with those
+names as the prompt, at normal speed and slowed down, and takes each part of the address
+(district, road, house number, and a village after a town) that most readings agree on. The
+transcript's reading breaks ties, so two prompted decodings must agree to overturn it; a part
+the transcript lacks is taken from the prompted decodings (the first one on a tie). The
+compound and building are the transcript's: the prompt is about place names, and it can
+bend the spelling of a compound the city's gazetteer does not know.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from asr.redecode import Variant
+from asr.types import Segment, Transcript
+from classify.entities.address import Address, extract_addresses, parse_addresses
+from classify.gazetteer import Gazetteer, load_gazetteer
+from pipeline.phones import Redecoder
+
+logger = logging.getLogger(__name__)
+
+# Characters that end a place or number in an address: a stretch needs one to be a candidate.
+_ADDRESS_CHARS_RE = re.compile("[区县市路街道巷号村镇乡楼]")
+# Place names in the prompt: about 40 characters, well inside Whisper's prompt.
+PROMPT_NAMES = 10
+# Playback speed of the slowed decoding (each syllable lasts longer).
+SLOW_SPEED = 0.85
+# Neighbouring segments of the same speaker this close (s) may continue the address.
+JOIN_GAP_S = 1.5
+# A stretch longer than this (s) is narrowed to its address, with this margin (s) each side.
+MAX_STRETCH_S = 12.0
+NARROW_PAD_S = 3.0
+
+
+@dataclass(frozen=True)
+class AddressCheck:
+    """The outcome of :func:`confirm_address`.
+
+    Attributes:
+        address: The address chosen (canonical string), or None when no reading gave one.
+        readings: ``(source, text, address)`` per reading: ``transcript`` and the variants.
+        stretch: The segment decoded again.
+        prompt: The place names shown to the model.
+    """
+
+    address: str | None
+    readings: list[tuple[str, str, str | None]]
+    stretch: Segment
+    prompt: str
+
+
+def _best(text: str, gazetteer: Gazetteer) -> Address | None:
+    """The most useful address said in ``text`` (as a ticket would take it), parsed."""
+    found = extract_addresses(text, gazetteer)
+    if not found:
+        return None
+    parsed = parse_addresses(found[0], gazetteer)
+    return parsed[0] if parsed else None
+
+
+def _core(address: Address | None) -> int:
+    """How many of district, road and house number ``address`` has."""
+    if address is None:
+        return 0
+    district, road, number, _, _ = address.parts()
+    return sum(map(bool, (district, road, number)))
+
+
+def _overlap(a: Address | None, b: Address | None) -> int:
+    """How many of district, road, number two addresses share (non-empty and equal)."""
+    if a is None or b is None:
+        return 0
+    return sum(bool(x) and x == y for x, y in zip(a.parts()[:3], b.parts()[:3], strict=True))
+
+
+def address_stretch(
+    transcript: Transcript, first: str | None, gazetteer: Gazetteer | None = None
+) -> Segment | None:
+    """The caller's segment (with a following one that goes on with it) where the address is
+    given: the one whose address shares most with ``first`` (the ticket's address), else the
+    one naming most of district, road and house number; then the one with more characters
+    that end a place. A stretch over :data:`MAX_STRETCH_S` is narrowed to its address. None
+    when no segment names any part of an address.
+    """
+    gaz = gazetteer or load_gazetteer()
+    split = any(s.speaker == "caller" for s in transcript.segments)
+    own = [s for s in transcript.segments if s.speaker == "caller" or not split]
+    target = _best(first, gaz) if first else None
+    best: tuple[tuple[int, int, int], Segment] | None = None
+    for i, seg in enumerate(own):
+        stretch = seg
+        nxt = own[i + 1] if i + 1 < len(own) else None
+        goes_on = nxt is not None and nxt.start - seg.end <= JOIN_GAP_S
+        if nxt is not None and goes_on and _ADDRESS_CHARS_RE.search(nxt.text):
+            stretch = Segment(seg.start, nxt.end, seg.text + "，" + nxt.text, seg.speaker)
+        address = _best(stretch.text, gaz)
+        marks = len(_ADDRESS_CHARS_RE.findall(stretch.text))
+        if address is None and marks == 0:
+            continue
+        key = (_overlap(address, target), _core(address), marks)
+        if best is None or key > best[0]:
+            best = (key, stretch)
+    return _narrow(best[1], gaz) if best is not None else None
+
+
+def _narrow(stretch: Segment, gazetteer: Gazetteer) -> Segment:
+    """The part of a long stretch around its address (a mono call's segment may run over
+    several turns). Times within a segment are estimated in proportion to the characters,
+    with :data:`NARROW_PAD_S` of margin each side."""
+    duration = stretch.end - stretch.start
+    found = parse_addresses(stretch.text, gazetteer)
+    if duration <= MAX_STRETCH_S or not found or not stretch.text:
+        return stretch
+    address = max(found, key=_core)
+    length = len(stretch.text)
+    start = stretch.start + duration * address.start / length - NARROW_PAD_S
+    end = stretch.start + duration * address.end / length + NARROW_PAD_S
+    return Segment(
+        start=round(max(stretch.start, start), 2),
+        end=round(min(stretch.end, end), 2),
+        text=stretch.text,
+        speaker=stretch.speaker,
+    )
+
+
+def place_prompt(text: str, gazetteer: Gazetteer | None = None) -> str:
+    """Place names of the city that sound like ``text``, as a prompt (长安区、中山东路、…。);
+    "" when none does."""
+    names = (gazetteer or load_gazetteer()).sounding_like(text, limit=PROMPT_NAMES)
+    return "、".join(names) + "。" if names else ""
+
+
+def _is_village(address: Address) -> bool:
+    return address.road.endswith(("镇", "乡")) and address.compound.endswith("村")
+
+
+def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Address | None:
+    """One address from several readings of the same words, part by part.
+
+    Each of district, road and house number (and the village after a town) takes the value
+    most readings give; on a tie, the earliest reading's (the transcript comes first). A
+    part only the later readings have is taken from them, and so is the road crossing the
+    transcript's road where a reading heard a junction. Between equally supported roads, one
+    in ``known`` (the gazetteer's) beats one that is not (敌营蛮大街 heard, 翟营南大街 in a
+    prompted reading). Compound and building come from
+    the first reading that has any part.
+    """
+    present = [r for r in readings if r is not None]
+    if not present:
+        return None
+    first = present[0]
+    merged = Address(compound=first.compound, building=first.building)
+    merged.district = _winner([r.parts()[0] for r in present])
+    # A reading that names one road of the transcript's junction says less, not otherwise;
+    # one that names the transcript's road in a junction says more (the road it crosses).
+    road = next(
+        (r.road for r in present if "与" in r.road and first.road in _junction_roads(r.road)),
+        first.road,
+    )
+    roads = _junction_roads(road)
+    merged.road = _winner([road if r.road in roads else r.road for r in present], known)
+    merged.number = _winner([r.number for r in present])
+    villages = [r.compound if _is_village(r) else "" for r in present]
+    if merged.road.endswith(("镇", "乡")) and any(villages):
+        merged.compound = _winner(villages)
+        merged.building = ""
+    return merged if _core(merged) or merged.compound else None
+
+
+def _junction_roads(road: str) -> list[str]:
+    """The roads of a junction (槐安东路与体育南大街交叉口); ``[road]`` for a single road."""
+    return road.removesuffix("交叉口").split("与")
+
+
+def _winner(values: list[str], known: Collection[str] = ()) -> str:
+    """The most common non-empty value; on a tie one in ``known``, then the earliest; ""
+    when none."""
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return ""
+    top = max(counts.values())
+    tied = [v for v in values if v and counts[v] == top]
+    return next((v for v in tied if v in known), tied[0])
+
+
+def confirm_address(
+    path: Path,
+    transcript: Transcript,
+    first: str | None,
+    redecode: Redecoder,
+    gazetteer: Gazetteer | None = None,
+) -> AddressCheck | None:
+    """Decode the stretch with the caller's address again, prompted with place names that
+    sound like it, and vote over the readings part by part.
+
+    Args:
+        path: The recording.
+        transcript: Its transcript.
+        first: The address the transcript gave the ticket (canonical string), if any.
+        redecode: Decodes one stretch in the given variants (``Transcriber.redecode``).
+        gazetteer: The city's places; the default gazetteer when None.
+
+    Returns:
+        None when no stretch names a part of an address or no place name sounds like it.
+
+    Raises:
+        AudioError: The recording cannot be read again.
+    """
+    gaz = gazetteer or load_gazetteer()
+    stretch = address_stretch(transcript, first, gaz)
+    if stretch is None:
+        return None
+    prompt = place_prompt(stretch.text, gaz)
+    if not prompt:
+        return None
+    said = _best(first, gaz) if first else _best(stretch.text, gaz)
+    readings: list[tuple[str, str, str | None]] = [
+        ("transcript", stretch.text, said.text if said else None)
+    ]
+    parsed: list[Address | None] = [said]
+    variants = (
+        Variant("places", prompt=prompt),
+        Variant("places-slow", prompt=prompt, speed=SLOW_SPEED),
+    )
+    for name, text in redecode(path, stretch, variants):
+        address = _best(text, gaz)
+        parsed.append(address)
+        readings.append((name, text, address.text if address else None))
+    merged = vote(parsed, known=set(gaz.names("road")))
+    chosen = merged.text if merged is not None else None
+    logger.info("address check %s: %s -> %s", path.name, readings, chosen)
+    return AddressCheck(address=chosen, readings=readings, stretch=stretch, prompt=prompt)
+
+
+def with_confirmed(addresses: list[str], confirmed: str | None) -> list[str]:
+    """``addresses`` with the confirmed one first, in place of the one it confirms."""
+    if not confirmed:
+        return addresses
+    rest = addresses[1:] if addresses else []
+    return [confirmed, *[a for a in rest if a != confirmed]]

@@ -1,0 +1,135 @@
+"""The address check: finding the stretch, the place-name prompt, voting part by part, and a
+real second decoding with the embedded model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from asr.types import Segment
+from classify.entities.address import Address, parse_addresses
+from classify.gazetteer import load_gazetteer
+from classify.phonetic import loose_distance
+from pipeline.addresses import (
+    address_stretch,
+    confirm_address,
+    place_prompt,
+    vote,
+    with_confirmed,
+)
+from tests.pipeline.conftest import CALLS, FakeRedecoder, transcript_of
+
+
+def _parsed(text: str) -> Address:
+    return parse_addresses(text)[0]
+
+
+def test_loose_distance_ranks_sounds() -> None:
+    assert loose_distance("街", "街") == 0.0
+    assert loose_distance("常", "长") == 0.0  # same sound
+    assert loose_distance("监", "街") == 0.5  # jian/jie: near
+    assert loose_distance("中", "庄") == 0.75  # zhong/zhuang: same initial
+    assert loose_distance("猫", "街") == 1.0
+
+
+def test_sounding_like_proposes_names_heard_past_matching_by_sound() -> None:
+    gaz = load_gazetteer()
+    assert gaz.sounding_like("我家在建设打监一百号")[0] == "建设大街"
+    assert gaz.sounding_like("饭中间，范庄村") == []  # 间 shares no sound with 镇
+    assert gaz.sounding_like("近周是怀术证小屯村")[:2] == ["晋州市", "槐树镇"]
+    assert gaz.sounding_like("青眼睛一百零五号")[0] == "青园街"
+    assert gaz.sounding_like("路灯不亮，电话多少") == []  # nothing near: no names
+    assert len(gaz.sounding_like("长安七中山东路508号", limit=3)) == 3
+
+
+def test_place_prompt_lists_the_names() -> None:
+    prompt = place_prompt("长安七中山东路508号，请越华庭小区")
+    assert prompt.startswith("中山东路、长安区、") and prompt.endswith("。")
+    assert place_prompt("路灯不亮") == ""
+
+
+def test_vote_takes_each_part_most_readings_give() -> None:
+    # two prompted readings agree on the road: it overturns the transcript's
+    merged = vote(
+        [_parsed("长安区青园路105号建安小区"), _parsed("长安区青园街105号"), _parsed("青园街105号")]
+    )
+    assert merged is not None and merged.text == "长安区青园街105号建安小区"
+    # readings that disagree with each other leave the transcript's part
+    merged = vote(
+        [
+            _parsed("长安区中山东路508号锦苑小区"),
+            _parsed("长安区中山东路108号"),
+            _parsed("长安区中山东路18号"),
+        ]
+    )
+    assert merged is not None and merged.text == "长安区中山东路508号锦苑小区"
+    # a reading naming one road of the transcript's junction agrees with it
+    junction = _parsed("裕华区槐安东路与体育南大街交叉口")
+    merged = vote([junction, _parsed("裕华区槐安东路"), _parsed("裕华区槐安东路")])
+    assert merged is not None and merged.text == "裕华区槐安东路与体育南大街交叉口"
+    # ... and one that heard the road it crosses completes it
+    merged = vote([_parsed("中山东路"), _parsed("中山东路与建设大街交叉口"), _parsed("长安区")])
+    assert merged is not None and merged.text == "长安区中山东路与建设大街交叉口"
+    # one reading each: a road the gazetteer knows beats one it does not
+    heard = [
+        _parsed("敌营蛮大街68号东民院小区"),
+        _parsed("裕华区"),
+        _parsed("裕华区翟营南大街86号"),
+    ]
+    merged = vote(heard, known={"翟营南大街"})
+    assert merged is not None and merged.text == "裕华区翟营南大街68号东民院小区"
+    # nothing heard in the transcript: the prompted readings decide, the first on a tie
+    merged = vote([None, _parsed("元氏县殷村镇东韩村"), _parsed("元氏县殷村镇东喊村")])
+    assert merged is not None and merged.text == "元氏县殷村镇东韩村"
+    assert vote([None, None]) is None
+
+
+def test_address_stretch_finds_the_callers_address() -> None:
+    agent = Segment(0.0, 3.0, "请问您的地址是哪里", "agent")
+    other = Segment(3.5, 6.0, "我们那儿垃圾三天没人收了", "caller")
+    said = Segment(6.5, 9.0, "长安区青园路，一百零五号", "caller")
+    more = Segment(9.6, 11.0, "建安小区三号楼", "caller")
+    stretch = address_stretch(transcript_of(agent, other, said, more), "长安区青园街105号")
+    assert stretch is not None and (stretch.start, stretch.end) == (6.5, 11.0)
+    assert "青园路" in stretch.text and "建安小区" in stretch.text
+    assert address_stretch(transcript_of(agent, other), None) is None
+    # a long mono segment is narrowed to the address, with a margin
+    long = Segment(
+        0.0, 40.0, "我们楼下垃圾没人收" * 5 + "地址是长安区青年街一百零五号" + "好的" * 15
+    )
+    stretch = address_stretch(transcript_of(long), None)
+    assert stretch is not None and stretch.text == long.text
+    assert 0.0 < stretch.start < stretch.end < 40.0 and stretch.end - stretch.start < 15.0
+
+
+def test_confirm_address_prompts_with_place_names_and_votes() -> None:
+    said = Segment(2.0, 6.0, "我住在长安区，青年街一百零五号建安小区", "caller")
+    fake = FakeRedecoder(
+        {"places": "长安区、青园街、105号、建安小区", "places-slow": "长安区青园街105号"}
+    )
+    check = confirm_address(Path("x.wav"), transcript_of(said), "长安区青年街105号建安小区", fake)
+    assert check is not None and check.address == "长安区青园街105号建安小区"
+    assert fake.prompts[0] is not None and "青园街" in fake.prompts[0]
+    assert [r[0] for r in check.readings] == ["transcript", "places", "places-slow"]
+    assert with_confirmed(["长安区青年街105号建安小区", "长安区"], check.address) == [
+        "长安区青园街105号建安小区",
+        "长安区",
+    ]
+    assert with_confirmed([], "长安区") == ["长安区"]
+    assert with_confirmed(["长安区"], None) == ["长安区"]
+
+
+def test_transcriber_redecodes_the_callers_address() -> None:
+    from pipeline.service import Pipeline
+
+    transcriber = Pipeline.from_settings().transcriber  # the embedded Whisper base
+    path = CALLS / "gas_leak_01.stereo.flac"
+    truth = json.loads((CALLS / "gas_leak_01.truth.json").read_text(encoding="utf-8"))
+    transcript = transcriber.transcribe(path)
+    check = confirm_address(path, transcript, None, transcriber.redecode)
+    assert check is not None and check.address is not None
+    assert check.stretch.speaker == "caller"
+    assert [r[0] for r in check.readings] == ["transcript", "places", "places-slow"]
+    assert all(text for _, text, _ in check.readings)
+    district_and_road = _parsed(truth["address"]).parts()[:2]
+    assert _parsed(check.address).parts()[:2] == district_and_road
