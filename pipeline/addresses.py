@@ -38,6 +38,8 @@ _ADDRESS_CHARS_RE = re.compile("[区县市路街道巷号村镇乡楼]")
 PROMPT_NAMES = 10
 # Playback speed of the slowed decoding (each syllable lasts longer).
 SLOW_SPEED = 0.85
+# What follows the roads of a junction: 交叉口 and the corner (东南角).
+_JUNCTION_TAIL_RE = re.compile(r"交叉口.*$")
 # Neighbouring segments of the same speaker this close (s) may continue the address.
 JOIN_GAP_S = 1.5
 # A stretch longer than this (s) is narrowed to its address, with this margin (s) each side.
@@ -164,14 +166,14 @@ def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Add
     first = present[0]
     merged = Address(compound=first.compound, building=first.building)
     merged.district = _winner([r.parts()[0] for r in present])
-    # A reading that names one road of the transcript's junction says less, not otherwise;
-    # one that names the transcript's road in a junction says more (the road it crosses).
+    # A reading that names one road of the transcript's junction, or the junction without
+    # its corner, says less, not otherwise; one that names the transcript's road in a
+    # junction says more (the road it crosses).
     road = next(
         (r.road for r in present if "与" in r.road and first.road in _junction_roads(r.road)),
         first.road,
     )
-    roads = _junction_roads(road)
-    merged.road = _winner([road if r.road in roads else r.road for r in present], known)
+    merged.road = _winner([road if _says_less(r.road, road) else r.road for r in present], known)
     merged.number = _winner([r.number for r in present])
     villages = [r.compound if _is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
@@ -181,8 +183,15 @@ def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Add
 
 
 def _junction_roads(road: str) -> list[str]:
-    """The roads of a junction (槐安东路与体育南大街交叉口); ``[road]`` for a single road."""
-    return road.removesuffix("交叉口").split("与")
+    """The roads of a junction (槐安东路与体育南大街交叉口东南角); ``[road]`` for a single
+    road."""
+    return _JUNCTION_TAIL_RE.sub("", road).split("与")
+
+
+def _says_less(road: str, fuller: str) -> bool:
+    """Whether ``road`` names part of ``fuller``: one of its junction's roads, or the
+    junction without the corner."""
+    return bool(road) and (fuller.startswith(road) or road in _junction_roads(fuller))
 
 
 def _winner(values: list[str], known: Collection[str] = ()) -> str:

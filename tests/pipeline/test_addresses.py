@@ -67,6 +67,10 @@ def test_vote_takes_each_part_most_readings_give() -> None:
     junction = _parsed("裕华区槐安东路与体育南大街交叉口")
     merged = vote([junction, _parsed("裕华区槐安东路"), _parsed("裕华区槐安东路")])
     assert merged is not None and merged.text == "裕华区槐安东路与体育南大街交叉口"
+    # ... as does one that heard the junction but not its corner
+    corner = _parsed("裕华区裕华东路与翟营南大街交叉口东南角")
+    merged = vote([corner, _parsed("裕华区裕华东路与翟营南大街交叉口"), _parsed("裕华区裕华东路")])
+    assert merged is not None and merged.text == "裕华区裕华东路与翟营南大街交叉口东南角"
     # ... and one that heard the road it crosses completes it
     merged = vote([_parsed("中山东路"), _parsed("中山东路与建设大街交叉口"), _parsed("长安区")])
     assert merged is not None and merged.text == "长安区中山东路与建设大街交叉口"
