@@ -38,6 +38,8 @@ _ADDRESS_CHARS_RE = re.compile("[区县市路街道巷号村镇乡楼]")
 PROMPT_NAMES = 10
 # Playback speed of the slowed decoding (each syllable lasts longer).
 SLOW_SPEED = 0.85
+# A house number this long may be a shorter one with a digit Whisper inserted (2006号).
+_INSERTED_MIN_DIGITS = 4
 # What follows the roads of a junction: 交叉口 and the corner (东南角).
 _JUNCTION_TAIL_RE = re.compile(r"交叉口.*$")
 # Neighbouring segments of the same speaker this close (s) may continue the address.
@@ -174,12 +176,31 @@ def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Add
         first.road,
     )
     merged.road = _winner([road if _says_less(r.road, road) else r.road for r in present], known)
-    merged.number = _winner([r.number for r in present])
+    numbers = [r.number for r in present]
+    merged.number = _winner([_without_inserted_digit(n, numbers) for n in numbers])
     villages = [r.compound if _is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = _winner(villages)
         merged.building = ""
     return merged if _core(merged) or merged.compound else None
+
+
+def _without_inserted_digit(number: str, numbers: list[str]) -> str:
+    """The number of ``numbers`` that ``number`` is with one digit more, if any; else
+    ``number``. Whisper writes a three-digit house number read in numerals with a digit too
+    many (二百零六号 as 2006号, 一百一十八号 as 1118号), seldom one too few; shorter numbers
+    are left alone (108号 against 18号 is no such slip)."""
+    digits = number.removesuffix("号")
+    for other in numbers:
+        short = other.removesuffix("号")
+        if (
+            digits.isdigit()
+            and short.isdigit()
+            and len(digits) == len(short) + 1 >= _INSERTED_MIN_DIGITS
+            and any(digits[:i] + digits[i + 1 :] == short for i in range(len(digits)))
+        ):
+            return other
+    return number
 
 
 def _junction_roads(road: str) -> list[str]:

@@ -74,6 +74,12 @@ def test_vote_takes_each_part_most_readings_give() -> None:
     # ... and one that heard the road it crosses completes it
     merged = vote([_parsed("中山东路"), _parsed("中山东路与建设大街交叉口"), _parsed("长安区")])
     assert merged is not None and merged.text == "长安区中山东路与建设大街交叉口"
+    # a house number with a digit too many (二百零六号 as 2006号) counts for the shorter one
+    numbers = [_parsed("新华区合作路206号"), _parsed("新华区合作路2006号"), _parsed("合作路2006号")]
+    merged = vote(numbers)
+    assert merged is not None and merged.text == "新华区合作路206号"
+    merged = vote([_parsed("裕华区塔南路2007号"), _parsed("裕华区塔南路207号"), None])
+    assert merged is not None and merged.text == "裕华区塔南路207号"
     # one reading each: a road the gazetteer knows beats one it does not
     heard = [
         _parsed("敌营蛮大街68号东民院小区"),
