@@ -7,12 +7,13 @@ matching by sound can undo. Shown the right spelling in its prompt, it usually w
 :func:`confirm_address` finds the stretch where the caller gives the address, asks the
 gazetteer for the districts, roads and towns that sound loosely like it
 (:meth:`classify.gazetteer.Gazetteer.sounding_like`), decodes the stretch again with those
-names as the prompt, at normal speed and slowed down, and takes each part of the address
-(district, road, house number, and a village after a town) that most readings agree on. The
+names as the prompt, at normal speed and slowed down, and takes each place name of the
+address (district, road, and a village after a town) that most readings agree on. The
 transcript's reading breaks ties, so two prompted decodings must agree to overturn it; a part
-the transcript lacks is taken from the prompted decodings (the first one on a tie). The
-compound and building are the transcript's: the prompt is about place names, and it can
-bend the spelling of a compound the city's gazetteer does not know.
+the transcript lacks is taken from the prompted decodings (the first one on a tie). The house
+number, compound and building are the transcript's (but for a digit Whisper inserted): the
+prompt is about place names, and the two prompted decodings of the same audio share their
+slips in digits and in compound names the gazetteer does not know.
 """
 
 from __future__ import annotations
@@ -154,13 +155,14 @@ def _is_village(address: Address) -> bool:
 def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Address | None:
     """One address from several readings of the same words, part by part.
 
-    Each of district, road and house number (and the village after a town) takes the value
-    most readings give; on a tie, the earliest reading's (the transcript comes first). A
-    part only the later readings have is taken from them, and so is the road crossing the
-    transcript's road where a reading heard a junction. Between equally supported roads, one
-    in ``known`` (the gazetteer's) beats one that is not (敌营蛮大街 heard, 翟营南大街 in a
-    prompted reading). Compound and building come from
-    the first reading that has any part.
+    District and road (and the village after a town) take the value most readings give; on
+    a tie, the earliest reading's (the transcript comes first). A part only the later
+    readings have is taken from them, and so is the road crossing the transcript's road
+    where a reading heard a junction. Between equally supported roads, one in ``known`` (the
+    gazetteer's) beats one that is not (敌营蛮大街 heard, 翟营南大街 in a prompted reading).
+    The house number is the first reading's unless it is another reading's with a digit
+    inserted (2006号 against 206号) or there is none. Compound and building come from the
+    first reading that has any part.
     """
     present = [r for r in readings if r is not None]
     if not present:
@@ -176,8 +178,13 @@ def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Add
         first.road,
     )
     merged.road = _winner([road if _says_less(r.road, road) else r.road for r in present], known)
+    # The house number is the transcript's: the prompt is about names, and the prompted
+    # readings, decoded from the same audio, share their slips (108号 heard as 178号 twice).
+    # Only a digit Whisper inserted is undone, and a number the transcript lacks is taken.
     numbers = [r.number for r in present]
-    merged.number = _winner([_without_inserted_digit(n, numbers) for n in numbers])
+    merged.number = _without_inserted_digit(first.number, numbers) or _winner(
+        [_without_inserted_digit(n, numbers) for n in numbers]
+    )
     villages = [r.compound if _is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = _winner(villages)

@@ -54,6 +54,10 @@ def test_vote_takes_each_part_most_readings_give() -> None:
         [_parsed("长安区青园路105号建安小区"), _parsed("长安区青园街105号"), _parsed("青园街105号")]
     )
     assert merged is not None and merged.text == "长安区青园街105号建安小区"
+    # the house number stays the transcript's, even against two prompted readings
+    numbers = [_parsed("鹿泉区向阳北大街108号"), _parsed("鹿泉区向阳北大街178号")]
+    merged = vote([*numbers, numbers[1]])
+    assert merged is not None and merged.text == "鹿泉区向阳北大街108号"
     # readings that disagree with each other leave the transcript's part
     merged = vote(
         [
