@@ -198,6 +198,9 @@ def _restates(later: str, first: str) -> bool:
 
 
 _SPOKEN_DIGITS = str.maketrans(_SPOKEN_DIGIT_VALUES)
+# What may stand between the digit groups of a number read out (Latin letters, as in
+# :data:`_LATIN_RE`, are pauses too).
+_PAUSES_RE = re.compile(r"[\s,，、\-－A-Za-zＡ-Ｚａ-ｚ]")
 
 
 def _echoes(number: str, shown: str) -> bool:
@@ -217,6 +220,13 @@ def _echoes(number: str, shown: str) -> bool:
 def _direct(text: str, number: str) -> bool:
     """True when ``number`` stands in ``text`` as said, digit by digit, with no repair."""
     return number in re.sub(r"\D", "", text.translate(_SPOKEN_DIGITS))
+
+
+def _held(text: str, number: str) -> bool:
+    """True when ``number`` stands in ``text`` digit by digit with at most pauses between
+    (commas, spaces, dashes, stray letters); any other character breaks it (三五二十，
+    零三一一 holds no …3520311)."""
+    return number in _PAUSES_RE.sub("", text.translate(_SPOKEN_DIGITS))
 
 
 def vote(readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = False) -> str | None:
@@ -241,8 +251,8 @@ def vote(readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = F
             counts[n] += sum(1 for part in short if part in n)
     for n in set(numbers):
         # a reading that gave no number, or another, may still hold this one digit by digit
-        # (158,31172046158,31172046: the number said twice, run together)
-        counts[n] += sum(1 for _, text, m in readings if m != n and _direct(text, n))
+        # with only pauses between (158,31172046158,31172046: said twice, run together)
+        counts[n] += sum(1 for _, text, m in readings if m != n and _held(text, n))
     direct = {n for _, text, n in readings if n and _direct(text, n)}
     heard = [set(re.findall(r"\d+", text.translate(_SPOKEN_DIGITS))) for _, text, _ in readings]
     return max(

@@ -116,6 +116,13 @@ def test_vote_prefers_full_numbers_then_majority_then_direct_readings() -> None:
         ("spoken-digits", "联系电话一五八，二零四六，二零四六，二零四六，对吗", "15820462046"),
     ]
     assert vote(readings) == "15831172046"
+    # ... but not across other characters (三五二十: 3524 misheard, then the number again)
+    readings = [
+        ("transcript", "留个家里座机，0311,8809,3524,0311,8809,3524", "031188093524"),
+        ("alone", "留个家里做几把，031 8809，3520，031 880", "031188093520"),
+        ("spoken-digits-slow", "零三一一，八八零九。三五二十，零三一一，八八零。", None),
+    ]
+    assert vote(readings) == "031188093524"
 
 
 def test_phone_stretch_takes_the_callers_digits_and_narrows_long_segments() -> None:
