@@ -183,6 +183,9 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ("我们正在电梯把人关里头了", "人员被困"),
         ("推卡在里头了，出不来，一直喊疼", "人员被困"),  # 腿 heard as 推, a pause
         ("一直喊疼，腿上都是血", "人员受伤"),
+        ("1220已经叫门，正往这儿来呢", "人员受伤"),  # 一二零 as 1220, 了 as 门
+        ("这会儿好几个颜都吐上了，那肚子，吐得站都站不住了", "群体食物中毒"),  # 人 as 颜
+        ("快快，有哥小孩儿掉井里门，就是路边那哥下水井", "人员坠落"),
         ("我们村西头那个废品收购站著起来了。下午三点多著的", "火情"),
         ("快来言，有个小孩调建合理论，在水里铺腾", "人员坠落"),  # 掉进河里 by sound alone
         ("刚才大风把路边一颗大树挂到了，咋在一辆车上，树还压著电线", "触电危险"),
@@ -222,6 +225,9 @@ def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
         "小区井盖没了，一直没人修",
         # a card stuck in a machine is no person trapped
         "取钱的时候银行卡卡在里头了，出不来，柜员机也不吐钱",
+        # a meal that made a family sick, already treated: a complaint, not an emergency
+        "我们一家三口都上吐下泻，去医院说是食物中毒，我要投诉这个饭店",
+        "车钥匙掉井里了，怎么捞出来",
     ],
 )
 def test_not_urgent_as_whisper_writes_it(text: str) -> None:
