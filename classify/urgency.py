@@ -377,6 +377,9 @@ _TRIAGE = _rx(
     r"|(?:请|先|赶紧|马上|尽快|尽量)[^。.！!？?，,]{0,6}?(?:远离|撤离)"
     r"|(?:请|请您|您)(?:马上|赶紧|立即|立刻|先)离开"
     r"|(?:不要|别|千万别|千万不要)(?:再)?(?:使用|用|开关|开|点|动)?(?:明火|电器|电闸|打火机)"
+    # the agent asking or telling the caller to call an ambulance or the fire brigade
+    # (您先拨打120了吗, 剥打1220: 一二零 misheard); not 110, which routine reports are sent to
+    r"|(?:您|请)[^。.！!？?，,]{0,3}?(?:拨打|剥打|打|拨|叫)了?(?:120|1220|119|幺二零|一二零|幺幺九|一一九)"
 )
 # Triage words by toneless syllables (Whisper: 警及处理 for 紧急处理).
 _TRIAGE_WORDS = ("紧急", "注意安全", "注意自身安全", "明火")

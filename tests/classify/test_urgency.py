@@ -259,6 +259,7 @@ def test_misheard_gas_words_by_syllables(text: str, urgent: bool) -> None:
         "我们按紧急情况转市场监管部门马上到场",
         "好的，请您注意资深安全，不要靠近",  # 自身 heard as 资深
         "我们马上转交特种设备部门联系电梯维保单位救援",
+        "您先剥打1220了吗？是在哪个饭店吃的？",  # 拨打一二零 misheard
     ],
 )
 def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:
@@ -273,6 +274,7 @@ def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:
         "好的，我们会尽快转交相关部门处理，请保持电话畅通",
         "请你们紧急处理一下，太吵了",  # the caller asking for speed is no triage
         "好的，我们会转交消防部门，请问还有别的问题吗",
+        "这个情况建议您拨打110报警，我们也会转交公安部门",  # 110 takes routine reports
     ],
 )
 def test_routine_agent_words_are_no_triage(call: str) -> None:
