@@ -27,7 +27,13 @@ from pathlib import Path
 
 from asr.redecode import Variant
 from asr.types import Segment, Transcript
-from classify.entities.address import Address, extract_addresses, parse_addresses
+from classify.entities.address import (
+    Address,
+    core_count,
+    extract_addresses,
+    one_digit_inserted,
+    parse_addresses,
+)
 from classify.gazetteer import Gazetteer, load_gazetteer
 from pipeline.phones import Redecoder
 
@@ -76,14 +82,6 @@ def _best(text: str, gazetteer: Gazetteer) -> Address | None:
     return parsed[0] if parsed else None
 
 
-def _core(address: Address | None) -> int:
-    """How many of district, road and house number ``address`` has."""
-    if address is None:
-        return 0
-    district, road, number, _, _ = address.parts()
-    return sum(map(bool, (district, road, number)))
-
-
 def _overlap(a: Address | None, b: Address | None) -> int:
     """How many of district, road, number two addresses share (non-empty and equal)."""
     if a is None or b is None:
@@ -115,7 +113,7 @@ def address_stretch(
         marks = len(_ADDRESS_CHARS_RE.findall(stretch.text))
         if address is None and marks == 0:
             continue
-        key = (_overlap(address, target), _core(address), marks)
+        key = (_overlap(address, target), core_count(address), marks)
         if best is None or key > best[0]:
             best = (key, stretch)
     return _narrow(best[1], gaz) if best is not None else None
@@ -129,7 +127,7 @@ def _narrow(stretch: Segment, gazetteer: Gazetteer) -> Segment:
     found = parse_addresses(stretch.text, gazetteer)
     if duration <= MAX_STRETCH_S or not found or not stretch.text:
         return stretch
-    address = max(found, key=_core)
+    address = max(found, key=core_count)
     length = len(stretch.text)
     start = stretch.start + duration * address.start / length - NARROW_PAD_S
     end = stretch.start + duration * address.end / length + NARROW_PAD_S
@@ -189,7 +187,7 @@ def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Add
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = _winner(villages)
         merged.building = ""
-    return merged if _core(merged) or merged.compound else None
+    return merged if core_count(merged) or merged.compound else None
 
 
 def _without_inserted_digit(number: str, numbers: list[str]) -> str:
@@ -197,17 +195,9 @@ def _without_inserted_digit(number: str, numbers: list[str]) -> str:
     ``number``. Whisper writes a three-digit house number read in numerals with a digit too
     many (二百零六号 as 2006号, 一百一十八号 as 1118号), seldom one too few; shorter numbers
     are left alone (108号 against 18号 is no such slip)."""
-    digits = number.removesuffix("号")
-    for other in numbers:
-        short = other.removesuffix("号")
-        if (
-            digits.isdigit()
-            and short.isdigit()
-            and len(digits) == len(short) + 1 >= _INSERTED_MIN_DIGITS
-            and any(digits[:i] + digits[i + 1 :] == short for i in range(len(digits)))
-        ):
-            return other
-    return number
+    if len(number.removesuffix("号")) < _INSERTED_MIN_DIGITS:
+        return number
+    return next((other for other in numbers if one_digit_inserted(number, other)), number)
 
 
 def _junction_roads(road: str) -> list[str]:

@@ -249,7 +249,6 @@ def vote(readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = F
     for n in set(numbers):
         if len(n) >= FULL_DIGITS:
             counts[n] += sum(1 for part in short if part in n)
-    for n in set(numbers):
         # a reading that gave no number, or another, may still hold this one digit by digit
         # with only pauses between (158,31172046158,31172046: said twice, run together)
         counts[n] += sum(1 for _, text, m in readings if m != n and _held(text, n))

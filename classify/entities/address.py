@@ -416,13 +416,28 @@ def with_readback(said: list[str], read_back: list[str]) -> list[str]:
     return said
 
 
+def core_count(address: Address | None) -> int:
+    """How many of district (said or inferred), road and house number ``address`` has."""
+    if address is None:
+        return 0
+    district, road, number, _, _ = address.parts()
+    return sum(map(bool, (district, road, number)))
+
+
 def _core_parts(text: str) -> int:
     """How many of district, road and house number an address string has."""
     parsed = parse_addresses(text)
-    if not parsed:
-        return 0
-    district, road, number, _, _ = parsed[0].parts()
-    return sum(map(bool, (district, road, number)))
+    return core_count(parsed[0]) if parsed else 0
+
+
+def one_digit_inserted(longer: str, shorter: str) -> bool:
+    """Whether house number ``longer`` is ``shorter`` with one digit inserted (1118号 and
+    118号: how Whisper writes 一百一十八号 at times); a trailing 号 is ignored."""
+    a, b = longer.removesuffix("号"), shorter.removesuffix("号")
+    return (
+        a.isdigit() and b.isdigit() and len(a) == len(b) + 1
+        and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
+    )  # fmt: skip
 
 
 def _digit_inserted(said: str, read_back: str) -> bool:
@@ -435,11 +450,7 @@ def _digit_inserted(said: str, read_back: str) -> bool:
     (d1, r1, n1, _, _), (d2, r2, n2, _, _) = heard[0].parts(), back[0].parts()
     if not (r1 and r1 == r2 and d1 == d2 and n1.endswith("号") and n2.endswith("号")):
         return False
-    a, b = n1[:-1], n2[:-1]
-    return (
-        a.isdigit() and b.isdigit() and len(a) == len(b) + 1
-        and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
-    )  # fmt: skip
+    return one_digit_inserted(n1, n2)
 
 
 def _usefulness(address: Address) -> tuple[bool, bool]:
