@@ -185,10 +185,14 @@ _RULES: tuple[_Rule, ...] = (
             r"|(?:头上|脸上|身上|腿上|手上|脚上|胳膊上|满头|满脸|满身|一头|一脸|一身|浑身)"
             r"(?:全|都)?是血"
             r"|砸到人|撞到人|砸着人|被车撞|把人撞|(?<!倾)倒在?地上|躺在地上|(?:摔|跌|倒|躺)[^，,。.！!？?]{0,4}起不来"
+            # 瘫地上了 (Whisper: 摊地上了), 叫都叫不醒
+            r"|瘫倒?在?地上|(?<![摆地小])摊倒?在?地上了|叫不醒"
             r"|没有?呼吸|没气了|出人命|(?<![吵烦热冷气累笑急臭闷渴饿疼痛怕忙坑愁])死人了|有人死"
             r"|(?:打|叫|拨|喊)了?(?:[^，,。.！!？?]{0,3}?和)?(?:救护车|120|幺二零|一二零)"
             # 了 is often heard as 门 (一二零已经叫门), 一二零 as 1220
             r"|(?:救护车|120|1220|幺二零|一二零)(?:也|已经|都)?(?:打|叫)(?:了|门)"
+            # an ambulance on the scene now
+            r"|救护车(?:已经|刚)?(?:来了|到了|拉走)"
         ),
         # Injuries in calls about compensation or insurance are over, not emergencies.
         harmless_call=_rx(r"工伤|报销|医保|赔偿|保险|医疗费|医药费|住院费|理赔|认定|鉴定|残疾"),
@@ -217,6 +221,8 @@ _RULES: tuple[_Rule, ...] = (
             r"集体中毒|(?<!防)中毒了"
             r"|(?:好几|几|很多|不少|好多|[两三四五六七八九十]{1,2})个[^，,。.！!？?\s]{0,3}?"
             r"(?:都|全)?(?:吐了|吐上了|吐得|上吐下泻|拉肚子)"
+            # 一个接一个地吐 (Whisper may write 吐 as 图: 一个接一个地图，拉肚子)
+            r"|一个接一个[^。.！!？?]{0,6}?(?:吐|拉肚子)"
         ),
         harmless_call=_rx(r"报销|医保|赔偿|保险|医疗费|医药费|住院费|理赔"),
         # Over and treated: a complaint about the meal, not an emergency.
@@ -364,10 +370,12 @@ def detect_urgency(text: str, whole_call: str | None = None) -> Urgency:
 
 
 # The agent's own triage. Trained agents answer danger with a fixed repertoire: an emergency
-# dispatch (我们马上转交燃气部门紧急处置), a safety instruction (请您注意安全, 先远离现场, 不要
-# 开关电器, 不要用明火). A caller's own wording misses what the agent heard (a scald
-# Whisper wrote as 烫箱, 手给烫伤 lost), so the agent's reaction is evidence too. It is read
-# from the whole call: on mono recordings the speakers are not told apart.
+# dispatch (我们马上转交燃气部门紧急处置, 马上联系消防), a safety instruction (请您注意安全, 先远离
+# 现场, 不要开关电器, 别按门铃, 湿毛巾捂住口鼻), getting people out (往楼外撤, 把人疏散开),
+# asking after the injured (人现在怎么样, 打一二零了吗). A caller's own wording misses what
+# the agent heard (a scald Whisper wrote as 烫箱, 手给烫伤 lost), so the agent's reaction is
+# evidence too. It is read from the whole call: on mono recordings the speakers are not told
+# apart, so each cue is one a routine caller would not say (疏散通道 is not 把人疏散开).
 AGENT_TRIAGE = "接线员按紧急处置"
 _TRIAGE = _rx(
     r"(?:我们|这边)[^。.！!？?]{0,4}?(?:马上|立即|立刻|现在就|已经)[^。.！!？?]{0,14}?紧急"
@@ -380,6 +388,24 @@ _TRIAGE = _rx(
     # the agent asking or telling the caller to call an ambulance or the fire brigade
     # (您先拨打120了吗, 剥打1220: 一二零 misheard); not 110, which routine reports are sent to
     r"|(?:您|请)[^。.！!？?，,]{0,3}?(?:拨打|剥打|打|拨|叫)了?(?:120|1220|119|幺二零|一二零|幺幺九|一一九)"
+    r"|打了?(?:120|1220|119|幺二零|一二零|幺幺九|一一九)了?吗"
+    # asking after someone hurt (人现在怎么样, 受伤的人现在什么情况)
+    # (人 heard as 颜: 现在颜的情况怎么样)
+    r"|[人颜]现在的?(?:情况)?(?:怎么样|什么情况)|现在[人颜]的?情况|受伤的人|伤得重不重|受伤了吗"
+    # sending an ambulance, sending the caller to hospital at once
+    r"|(?:派|协调|安排)[^。.！!？?，,]{0,4}?(?:急救车|救护车)"
+    r"|(?:请您?|您)也?(?:尽快|赶紧|赶快|马上|立即)(?:去|到|上)医院"
+    # what to do in a gas leak or a fire until help comes
+    r"|(?:别|不要|千万别|千万不要)再?(?:打火|点火|按门铃|开灯|坐电梯|乘电梯|在楼道里打电话)"
+    r"|湿毛巾"
+    # getting people out and away (not a 疏散通道 or 疏散标志, which routine tickets name)
+    r"|往(?:外|楼外|楼下|屋外|外面)撤|撤出来"
+    r"|(?:先|赶紧|马上|把)[^。.！!？?，,]{0,6}?疏散(?!通道|标志|指示|楼梯|出口|门)"
+    r"|(?:请|让|叫)(?:大家|您|周围的人|人|其他人)?离[^。.！!？?，,]{1,8}?远一?点"
+    r"|先找[^。.！!？?，,]{0,6}?(?:挡|围)"
+    # the fire brigade or rescuers sent at once
+    r"|(?:马上|立即|立刻|已经)(?:联系|通知|派)[^。.！!？?，,]{0,6}?消防|消防(?:马上|已经|正在)"
+    r"|救援人员"
 )
 # Triage words by toneless syllables (Whisper: 警及处理 for 紧急处理).
 _TRIAGE_WORDS = ("紧急", "注意安全", "注意自身安全", "明火")

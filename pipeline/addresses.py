@@ -18,10 +18,11 @@ slips in digits and in compound names the gazetteer does not know.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,7 +151,11 @@ def _is_village(address: Address) -> bool:
     return address.road.endswith(("镇", "乡")) and address.compound.endswith("村")
 
 
-def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Address | None:
+def vote(
+    readings: Sequence[Address | None],
+    known: Collection[str] = (),
+    district_of: Mapping[str, str] | None = None,
+) -> Address | None:
     """One address from several readings of the same words, part by part.
 
     District and road (and the village after a town) take the value most readings give; on
@@ -158,6 +163,9 @@ def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Add
     readings have is taken from them, and so is the road crossing the transcript's road
     where a reading heard a junction. Between equally supported roads, one in ``known`` (the
     gazetteer's) beats one that is not (敌营蛮大街 heard, 翟营南大街 in a prompted reading).
+    A road or town that ``district_of`` places in another district than the one voted is
+    no candidate while another is (上庄镇 of 鹿泉区 heard for 范庄镇 of 赵县); a village the
+    transcript named like its town (上庄镇上庄村) follows the town when the town changes.
     The house number is the first reading's unless it is another reading's with a digit
     inserted (2006号 against 206号) or there is none. Compound and building come from the
     first reading that has any part.
@@ -175,7 +183,11 @@ def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Add
         (r.road for r in present if "与" in r.road and first.road in _junction_roads(r.road)),
         first.road,
     )
-    merged.road = _winner([road if _says_less(r.road, road) else r.road for r in present], known)
+    roads = [road if _says_less(r.road, road) else r.road for r in present]
+    if merged.district and district_of:
+        fitting = [r for r in roads if district_of.get(r, merged.district) == merged.district]
+        roads = fitting if any(fitting) else roads
+    merged.road = _winner(roads, known)
     # The house number is the transcript's: the prompt is about names, and the prompted
     # readings, decoded from the same audio, share their slips (108号 heard as 178号 twice).
     # Only a digit Whisper inserted is undone, and a number the transcript lacks is taken.
@@ -187,6 +199,9 @@ def vote(readings: Sequence[Address | None], known: Collection[str] = ()) -> Add
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = _winner(villages)
         merged.building = ""
+        town = first.road
+        if merged.compound == first.compound == town[:-1] + "村" and merged.road != town:
+            merged.compound = merged.road[:-1] + "村"
     return merged if core_count(merged) or merged.compound else None
 
 
@@ -266,10 +281,17 @@ def confirm_address(
         address = _best(text, gaz)
         parsed.append(address)
         readings.append((name, text, address.text if address else None))
-    merged = vote(parsed, known=set(gaz.names("road")))
+    merged = vote(parsed, known=set(gaz.names("road")), district_of=place_districts(gaz))
     chosen = merged.text if merged is not None else None
     logger.info("address check %s: %s -> %s", path.name, readings, chosen)
     return AddressCheck(address=chosen, readings=readings, stretch=stretch, prompt=prompt)
+
+
+@functools.lru_cache(maxsize=4)
+def place_districts(gazetteer: Gazetteer) -> dict[str, str]:
+    """Roads and towns the gazetteer places in exactly one district, and that district."""
+    places = ((name, gazetteer.district_of(name)) for name in gazetteer.names())
+    return {name: district for name, district in places if district}
 
 
 def with_confirmed(addresses: list[str], confirmed: str | None) -> list[str]:

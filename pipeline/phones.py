@@ -46,6 +46,10 @@ FULL_DIGITS = 11
 _TRAILING_QI_RE = re.compile(r"([0-9零幺一二三四五六七八九]{2,})区(?=$|[\s，,。.！!？?；;])")
 # 七 heard as 区 right after 幺 as Whisper writes it (要区区，三要要… for 幺七七，三幺幺…).
 _QI_AFTER_YAO_RE = re.compile(r"(?<=[要腰幺])区+")
+# 四 heard as 十 between two digits (三五八二二十零三幺六): no one reads a number with 十, but
+# 二十 is also a quantity, so it is read as 四 only when nothing else gives a full number.
+_DIGIT_CHAR = "[0-9零幺一二三四五六七八九要腰]"
+_SHI_AS_SI_RE = re.compile(rf"(?<={_DIGIT_CHAR})十(?={_DIGIT_CHAR})")
 # Latin letters, full-width or not: in a reading of digits they only stand for pauses.
 _LATIN_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
 # Margin (s) kept around the digits when a long stretch is narrowed down to them.
@@ -54,6 +58,12 @@ NARROW_PAD_S = 2.5
 # far after the correction (characters) the group may begin.
 _GROUP_DIGITS = 4
 _MEND_REACH = 10
+# The caller naming the group outright (最后是七六四八, 后四位应该是…) may say more first
+# (不对不对，我这手机号多少……最后是七六四八): the cue is looked for this far after the correction.
+_LAST_GROUP_RE = re.compile(
+    r"(?:最后|后面|后边|尾号|后)(?:四位|四个数|那几位|几位|一组)?数?(?:应该)?[是为]"
+)
+_LAST_GROUP_REACH = 40
 # Said before a stretch so that the extractor treats its digits as a phone number.
 _CUE = "电话"
 
@@ -149,6 +159,11 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
     text = _TRAILING_QI_RE.sub(r"\1七", _LATIN_RE.sub("，", text))  # 幺三三Ｅ幺三…: pauses
     text = _QI_AFTER_YAO_RE.sub(lambda m: "七" * len(m.group()), text)
     phones = [p for p in extract_phones(_CUE + text) if not _echoes(p, shown)]
+    if not any(len(p) >= FULL_DIGITS for p in phones):
+        respelt = _SHI_AS_SI_RE.sub("四", text)
+        found = [p for p in extract_phones(_CUE + respelt) if not _echoes(p, shown)]
+        if any(len(p) >= FULL_DIGITS for p in found):
+            text, phones = respelt, found
     if not phones:
         return None, None
     first = phones[0]
@@ -176,8 +191,14 @@ def _mend_group(number: str, after: str) -> str | None:
     """``number`` with the group of four digits said first in ``after`` put in its place:
     the last group, or the middle one of a mobile when the caller says 中间. None when
     ``after`` opens with no such group or it changes nothing."""
+    if len(number) < FULL_DIGITS:
+        return None
     groups = find_groups(after[:_MEND_REACH])
-    if not groups or len(number) < FULL_DIGITS:
+    named = _LAST_GROUP_RE.search(after[:_LAST_GROUP_REACH])
+    if not groups and named is not None:
+        after = after[named.end() :]
+        groups = find_groups(after[:_MEND_REACH])
+    if not groups:
         return None
     group = groups[0]
     digits = group.digits[group.loose_head :]

@@ -195,6 +195,9 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ("挨打那个已经倒地上了，快叫警察和救护车过来", "人员受伤"),
         # on a mono call the answer follows the agent's question after a mere comma
         ("请问现在有没有人送一，叫了1200万，拉走了三个", "人员受伤"),
+        ("喝完喜酒一个接一个地图，拉肚子，屋里躺满了", "群体食物中毒"),  # 吐 as 图
+        ("我爸一下子摊地上了，叫都叫不醒", "人员受伤"),  # 瘫 as 摊
+        ("救护车刚来了，先拉走两个", "人员受伤"),
     ],
 )
 def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
@@ -228,6 +231,8 @@ def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
         # a meal that made a family sick, already treated: a complaint, not an emergency
         "我们一家三口都上吐下泻，去医院说是食物中毒，我要投诉这个饭店",
         "车钥匙掉井里了，怎么捞出来",
+        "早市上摆摊在地上卖菜的太多了，路都堵了",
+        "楼下小摊地上全是垃圾",
     ],
 )
 def test_not_urgent_as_whisper_writes_it(text: str) -> None:
@@ -260,6 +265,20 @@ def test_misheard_gas_words_by_syllables(text: str, urgent: bool) -> None:
         "好的，请您注意资深安全，不要靠近",  # 自身 heard as 资深
         "我们马上转交特种设备部门联系电梯维保单位救援",
         "您先剥打1220了吗？是在哪个饭店吃的？",  # 拨打一二零 misheard
+        "您别着急，打一二零了吗？",
+        "那个人现在怎么样？还能说话吗？",
+        "受伤的人现在什么情况？",
+        "您千万别开灯，也别按门铃",
+        "我们马上通知燃气公司，请您先让邻居往楼外撤",
+        "请用湿毛巾捂住口鼻，顺着楼梯往下走",
+        "麻烦您先把周围的人疏散开",
+        "请大家离那面墙远一点，别在底下站着",
+        "现场能不能先找个东西挡一下？",
+        "好的，我们马上联系消防过去",
+        "救援人员已经在路上了，请保持电话畅通",
+        "您别慌，现在颜的情况怎么样？",  # 人 as 颜
+        "我们这边给您协调急救车辆",
+        "请您也尽快去医院",
     ],
 )
 def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:
@@ -275,6 +294,13 @@ def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:
         "请你们紧急处理一下，太吵了",  # the caller asking for speed is no triage
         "好的，我们会转交消防部门，请问还有别的问题吗",
         "这个情况建议您拨打110报警，我们也会转交公安部门",  # 110 takes routine reports
+        "消防通道被车堵了，疏散通道也锁着",  # a fire-safety complaint names 疏散通道
+        "楼道里的疏散标志不亮了",
+        "能不能把垃圾桶挪得离我们家远一点",  # the caller, in a mono call
+        "施工队也不找个东西围一下，全是土",
+        "我们都不敢开窗通风，油烟太大了",
+        "去年我妈住院，他们联系了救护车，收了八百块",  # a past ambulance, in a fee complaint
+        "您可以去医院的医保窗口问一下",
     ],
 )
 def test_routine_agent_words_are_no_triage(call: str) -> None:

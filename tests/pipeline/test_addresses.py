@@ -13,6 +13,7 @@ from classify.phonetic import loose_distance
 from pipeline.addresses import (
     address_stretch,
     confirm_address,
+    place_districts,
     place_prompt,
     vote,
     with_confirmed,
@@ -96,6 +97,24 @@ def test_vote_takes_each_part_most_readings_give() -> None:
     merged = vote([None, _parsed("元氏县殷村镇东韩村"), _parsed("元氏县殷村镇东喊村")])
     assert merged is not None and merged.text == "元氏县殷村镇东韩村"
     assert vote([None, None]) is None
+
+
+def test_vote_keeps_towns_in_the_district_voted() -> None:
+    gaz = load_gazetteer()
+    districts = place_districts(gaz)
+    assert districts["上庄镇"] == "鹿泉区" and districts["范庄镇"] == "赵县"
+    # 赵县，范庄镇，范庄村 heard as 照线，散装箭，散装村 (上庄镇 is a town of 鹿泉区)
+    heard = [_parsed("鹿泉区上庄镇上庄村"), _parsed("赵县"), _parsed("赵县范庄镇")]
+    merged = vote(heard, district_of=districts)
+    # the town of 赵县 stands, and the village named like the town follows it
+    assert merged is not None and merged.text == "赵县范庄镇范庄村"
+    # without the gazetteer's districts the transcript's town wins the tie
+    merged = vote(heard)
+    assert merged is not None and merged.text == "赵县上庄镇上庄村"
+    # a village named otherwise stays, and a town of the district voted is kept
+    heard = [_parsed("元氏县槐阳镇南关村"), _parsed("元氏县槐阳镇南观村"), _parsed("元氏县")]
+    merged = vote(heard, district_of=districts)
+    assert merged is not None and merged.text == "元氏县槐阳镇南关村"
 
 
 def test_address_stretch_finds_the_callers_address() -> None:

@@ -38,6 +38,11 @@ def test_a_correction_may_say_one_group_again() -> None:
     # 不对 heard as 部队 before the group said again
     text = "我信请电话159 3146 7208 埃部队，最后是7203 91159 3146 7203"
     assert read_number(text) == "15931467203"
+    # the caller talks first, then names the last group (最后是…) further on
+    text = "电话159 三1200 七六八四，艾部队部队，我这手机多损，是七六四八，最后是七六四八"
+    assert read_number(text) == "15931207648"
+    text = "电话幺三八零三幺幺二八四七，不对不对，我刚才说错了，后四位应该是二八七四"
+    assert read_number(text) == "13803112874"
 
 
 def test_a_number_restated_with_a_digit_changed_is_a_correction() -> None:
@@ -52,6 +57,13 @@ def test_read_number_reads_a_trailing_qu_as_seven() -> None:
     assert read_number("请问您的联系电话。，18931-06552区，我先下楼了") == "18931065527"
     assert read_number("电话199,3125,068区。") == "19931250687"
     assert read_number("地址是新华区，电话18931065527") == "18931065527"
+
+
+def test_read_number_reads_shi_between_digits_as_si_when_nothing_else_fits() -> None:
+    assert read_number("要三五八二二十零三要六") == "13582240316"  # 四 heard as 十
+    # 十 stays a quantity when the number is whole without it, or no number comes of it
+    assert read_number("我家住二十号楼，电话幺三八二七幺五零九四六") == "13827150946"
+    assert read_number("三五二十，零三一一，八六二七") is None
 
 
 def test_read_number_reads_qu_after_yao_as_seven() -> None:
