@@ -198,6 +198,7 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ("喝完喜酒一个接一个地图，拉肚子，屋里躺满了", "群体食物中毒"),  # 吐 as 图
         ("我爸一下子摊地上了，叫都叫不醒", "人员受伤"),  # 瘫 as 摊
         ("救护车刚来了，先拉走两个", "人员受伤"),
+        ("一个大姐骑著电动车直接再进去了，半结身自卡在里头", "人员坠落"),  # 栽 as 再
     ],
 )
 def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
@@ -233,6 +234,7 @@ def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
         "车钥匙掉井里了，怎么捞出来",
         "早市上摆摊在地上卖菜的太多了，路都堵了",
         "楼下小摊地上全是垃圾",
+        "我再进去看看，你们等一下",
     ],
 )
 def test_not_urgent_as_whisper_writes_it(text: str) -> None:
