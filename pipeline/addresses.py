@@ -35,6 +35,7 @@ from classify.entities.address import (
     one_digit_inserted,
     parse_addresses,
 )
+from classify.entities.numerals import number_to_arabic
 from classify.gazetteer import Gazetteer, load_gazetteer
 from pipeline.phones import Redecoder
 
@@ -48,6 +49,8 @@ PROMPT_NAMES = 10
 SLOW_SPEED = 0.85
 # A house number this long may be a shorter one with a digit Whisper inserted (2006号).
 _INSERTED_MIN_DIGITS = 4
+# A house number as said in the transcript's stretch (二百零九号, 209号), not a building (号楼).
+_SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)号(?!楼)")
 # What follows the roads of a junction: 交叉口 and the corner (东南角).
 _JUNCTION_TAIL_RE = re.compile(r"交叉口.*$")
 # Neighbouring segments of the same speaker this close (s) may continue the address.
@@ -155,6 +158,7 @@ def vote(
     readings: Sequence[Address | None],
     known: Collection[str] = (),
     district_of: Mapping[str, str] | None = None,
+    said_numbers: Sequence[str] = (),
 ) -> Address | None:
     """One address from several readings of the same words, part by part.
 
@@ -166,9 +170,10 @@ def vote(
     A road or town that ``district_of`` places in another district than the one voted is
     no candidate while another is (上庄镇 of 鹿泉区 heard for 范庄镇 of 赵县); a village the
     transcript named like its town (上庄镇上庄村) follows the town when the town changes.
-    The house number is the first reading's unless it is another reading's with a digit
-    inserted (2006号 against 206号) or there is none. Compound and building come from the
-    first reading that has any part.
+    The house number is the first reading's unless it is another reading's, or one of
+    ``said_numbers`` (house numbers in the transcript's words that its address did not take
+    in), with a digit inserted (2006号 against 206号), or there is none. Compound and
+    building come from the first reading that has any part.
     """
     present = [r for r in readings if r is not None]
     if not present:
@@ -192,8 +197,9 @@ def vote(
     # readings, decoded from the same audio, share their slips (108号 heard as 178号 twice).
     # Only a digit Whisper inserted is undone, and a number the transcript lacks is taken.
     numbers = [r.number for r in present]
-    merged.number = _without_inserted_digit(first.number, numbers) or _winner(
-        [_without_inserted_digit(n, numbers) for n in numbers]
+    shorter = [*numbers, *said_numbers]
+    merged.number = _without_inserted_digit(first.number, shorter) or _winner(
+        [_without_inserted_digit(n, shorter) for n in numbers]
     )
     villages = [r.compound if _is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
@@ -281,7 +287,18 @@ def confirm_address(
         address = _best(text, gaz)
         parsed.append(address)
         readings.append((name, text, address.text if address else None))
-    merged = vote(parsed, known=set(gaz.names("road")), district_of=place_districts(gaz))
+    said_numbers = []
+    for m in _SAID_NUMBER_RE.finditer(stretch.text):
+        try:
+            said_numbers.append(number_to_arabic(m.group(1)) + "号")
+        except ValueError:  # not a number after all (十百)
+            continue
+    merged = vote(
+        parsed,
+        known=set(gaz.names("road")),
+        district_of=place_districts(gaz),
+        said_numbers=said_numbers,
+    )
     chosen = merged.text if merged is not None else None
     logger.info("address check %s: %s -> %s", path.name, readings, chosen)
     return AddressCheck(address=chosen, readings=readings, stretch=stretch, prompt=prompt)

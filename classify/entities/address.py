@@ -111,6 +111,8 @@ _MIN_DISTRICT_BY_SOUND = 4
 # A town right after a district (at most this many characters of pause between), its 镇 or
 # 乡 written as a character that sounds like one of these (见, 进, 井 for 镇).
 _TOWN_GAP = 2
+# A town with the road said after it (正定镇燕赵南大街), as one road.
+_TOWN_BEFORE_ROAD_RE = re.compile(r"^(.+?[镇乡])(?=.)")
 _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "jin", "jian", "cen", "xian"})
 _ROAD_SUFFIX_CHARS = frozenset("路街道")
 # Numerals that sound like 区 (qi, qu), as Whisper writes a district's suffix before a road.
@@ -169,7 +171,8 @@ class Address:
 
     Attributes:
         district: District or county in the gazetteer's spelling (长安区).
-        road: Road, intersection or landmark (中山东路, 民心河).
+        road: Road, intersection or landmark (中山东路, 民心河), or a town (镇, 乡) of a county;
+            a road said after its town follows the town (正定镇燕赵南大街).
         number: House number on the road (128号).
         compound: Residential compound or building complex (阳光小区, 128号院 -> 院).
         building: Building, unit, floor and room (3号楼2单元502室).
@@ -292,6 +295,9 @@ def _plausible_town(text: str, match: PlaceMatch, places: list[PlaceMatch]) -> b
 
 def _district_of_road(road: str, gaz: Gazetteer) -> str:
     """The district a road (or a junction of two: X与Y交叉口) lies in, when known."""
+    town = _TOWN_BEFORE_ROAD_RE.match(road)
+    if town is not None:  # 正定镇燕赵南大街: the town's district
+        return gaz.district_of(town.group(1)) or ""
     names = [r for r in _JUNCTION_SPLIT_RE.split(road) if r]
     districts = {d for d in map(gaz.district_of, names) if d is not None}
     return districts.pop() if len(districts) == 1 else ""
@@ -688,6 +694,14 @@ def _next_part(
     anchor = starts.get(pos)
     if anchor is not None and _ORDER.index(anchor.kind) > stage:
         return anchor.kind, anchor.value, anchor.end
+    if (
+        anchor is not None
+        and anchor.kind == "road"
+        and stage == _ORDER.index("road")
+        and address.road.endswith(("镇", "乡"))
+        and not anchor.value.endswith(("镇", "乡"))
+    ):
+        return "road", address.road + anchor.value, anchor.end  # 正定镇，燕赵南大街: in the town
     if (
         anchor is not None
         and anchor.kind == "district"

@@ -66,6 +66,11 @@ _CUE_WINDOW = 8
 # A number read with soft digits needs a cue this close, or three groups (138，1234，5678).
 _SOFT_CUE_WINDOW = 12
 _SOFT_MIN_GROUPS = 3
+# ... or another group of its chain, this long, that says part of it again (最后是二四七八，
+# 腰三九三腰腰六二四七八), or this many real digits with a soft one among them (零三要要，
+# 八七三九二六一五; a soft digit only at the start may be a word: 他说要三八六六…).
+_ECHO_MIN_DIGITS = 4
+_SOFT_MIN_HARD = 8
 _PHONE_CUE_RE = re.compile(r"(电话|手机|座机|固话|号码|联系方式|联系我|打|拨|致电)")
 _NOT_PHONE_CUE_RE = re.compile(r"(身份证|证件|卡号|账号|帐号|户号|编号|单号|订单|车牌|发票|密码)")
 # A unit or decimal part right after the digits means a quantity, date or house number.
@@ -99,6 +104,8 @@ class _Reading:
     start: int
     end: int
     soft: int
+    # soft digits after the first character: flanked by digits, so digits all the more
+    inner_soft: int = 0
 
 
 @dataclass(frozen=True)
@@ -151,18 +158,21 @@ def _is_hotline(group: Group) -> bool:
 def _phones_in_chain(text: str, chain: list[Group]) -> list[str]:
     """Split one chain of groups into phone numbers, longest first at each group."""
     found: list[str] = []
+    unread: list[Group] = []
     used = 0
     i = 0
     while i < len(chain):
         best = _best_from(text, chain, i)
         if best is None:
-            if any(_said_again(chain[i].digits, phone) for phone in found):
-                used += len(chain[i].digits)  # the number said again (read back, repeated)
+            unread.append(chain[i])
             i += 1
             continue
         found.append(best.phone)
         used += best.digits
         i = best.last + 1
+    # Groups that repeat a number found, before or after it (read back, or a group said
+    # again just before the whole number: 最后是七八，二四七八，幺三九…二四七八), are accounted for.
+    used += sum(len(g.digits) for g in unread if any(_said_again(g.digits, p) for p in found))
     total = sum(len(g.digits) for g in chain)
     if total >= _LONG_CHAIN_DIGITS and total - used >= _LONG_CHAIN_LEFTOVER:
         return []
@@ -190,8 +200,10 @@ def _best_from(text: str, chain: list[Group], i: int) -> _Found | None:
         if digits - chain[i].loose_head - chain[j].loose_tail > _MAX_DIGITS:
             break
         whole_chain = i == 0 and j == len(chain) - 1
+        others = [g.digits for g in chain[:i] + chain[j + 1 :] if len(g.digits) >= _ECHO_MIN_DIGITS]
         for reading in _readings(chain, i, j):
-            found = _read_phone(text, reading, j - i + 1, whole_chain)
+            echoed = any(digits in reading.digits for digits in others)
+            found = _read_phone(text, reading, j - i + 1, whole_chain, echoed)
             if found is not None:
                 options.append(_Found(found[0], j, found[1], reading.soft, len(reading.digits)))
     if not options:
@@ -200,12 +212,15 @@ def _best_from(text: str, chain: list[Group], i: int) -> _Found | None:
 
 
 def _read_phone(
-    text: str, reading: _Reading, groups: int, whole_chain: bool
+    text: str, reading: _Reading, groups: int, whole_chain: bool, echoed: bool = False
 ) -> tuple[str, bool] | None:
-    """The phone number in one reading and whether it was repaired, or None."""
+    """The phone number in one reading and whether it was repaired, or None. ``echoed``:
+    another group of the chain says part of it again."""
     if (
         reading.soft
         and groups < _SOFT_MIN_GROUPS
+        and not echoed
+        and not (reading.inner_soft and len(reading.digits) - reading.soft >= _SOFT_MIN_HARD)
         and not _has_cue(text, reading.start, _SOFT_CUE_WINDOW)
     ):
         return None
@@ -252,6 +267,7 @@ def _readings(chain: list[Group], i: int, j: int) -> list[_Reading]:
                     start=first.start + head,
                     end=last.end - tail,
                     soft=n_soft,
+                    inner_soft=n_soft - (1 if parts[0][1][0] else 0),
                 )
             )
     return readings

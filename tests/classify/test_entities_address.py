@@ -309,6 +309,17 @@ def test_villages_after_towns(text: str, expected: str) -> None:
     assert extract_addresses(text)[0] == expected
 
 
+def test_a_road_of_a_county_town_keeps_its_town() -> None:
+    # county, town, then a road in the town: one address, not the town and a road apart
+    text = "正定县、正定镇、燕赵南大街、120号、长山花园小区、4号楼。"
+    assert extract_addresses(text) == ["正定县正定镇燕赵南大街120号长山花园"]
+    assert extract_addresses("赵县赵州镇石塔路15号") == ["赵县赵州镇石塔路15号"]
+    # without the county, the town's county is written in
+    assert extract_addresses("我家在正定镇，燕赵南大街120号") == ["正定县正定镇燕赵南大街120号"]
+    # a village after its town is no road
+    assert extract_addresses("元氏县殷村镇东韩村") == ["元氏县殷村镇东韩村"]
+
+
 def test_a_town_by_sound_needs_a_district_or_a_real_village_after_it() -> None:
     # 已经浸 sounds like no town; 我们村 is no village name
     assert extract_addresses("污水已经浸漫我们村组农田") == []

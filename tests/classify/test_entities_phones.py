@@ -119,6 +119,10 @@ def test_mask_phone(phone: str, masked: str) -> None:
         ("电话0318，652，3380", ["03186523380"]),
         # the small comma Whisper writes after a prompt
         ("我姓任150﹑3074﹑2915﹑", ["15030742915"]),
+        # no cue (座机 lost), but a soft digit among ten real ones
+        ("你去家里做几百，零三要要，八七三九二六一五，晚上一般都有人", ["031187392615"]),
+        # the last group said again just before the whole number
+        ("我说错了最后是七八，二四七八，腰三九三腰腰六二四七八，你们快点啊", ["13931162478"]),
     ],
 )
 def test_phones_as_whisper_writes_them(text: str, expected: list[str]) -> None:

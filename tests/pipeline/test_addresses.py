@@ -117,6 +117,23 @@ def test_vote_keeps_towns_in_the_district_voted() -> None:
     assert merged is not None and merged.text == "元氏县槐阳镇南关村"
 
 
+def test_vote_undoes_an_inserted_digit_against_the_number_said() -> None:
+    # the transcript's address stopped at the district (the road garbled), but its words hold
+    # 二百零九号; both prompted readings wrote 2009号
+    heard = [
+        _parsed("长安区"),
+        _parsed("长安区谈固南大街2009号"),
+        _parsed("长安区谈固南大街2009号"),
+    ]
+    merged = vote(heard, said_numbers=["209号"])
+    assert merged is not None and merged.text == "长安区谈固南大街209号"
+    merged = vote(heard)
+    assert merged is not None and merged.text == "长安区谈固南大街2009号"
+    # a number said that is no such slip changes nothing
+    merged = vote(heard, said_numbers=["29号"])
+    assert merged is not None and merged.text == "长安区谈固南大街2009号"
+
+
 def test_address_stretch_finds_the_callers_address() -> None:
     agent = Segment(0.0, 3.0, "请问您的地址是哪里", "agent")
     other = Segment(3.5, 6.0, "我们那儿垃圾三天没人收了", "caller")
