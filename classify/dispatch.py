@@ -23,6 +23,8 @@ from classify.taxonomy import Taxonomy
 # (转胶, 转教: Whisper's 转交.)
 _HANDOVER = re.compile(
     r"(?:转交|转胶|转教|转到|转给|转达|交给|移交|通知|联系|反映给)(?:给|到)?(?:相关的?)?"
+    # 马上转生态环境部门: 转 alone, right after the agent says when
+    r"|(?:马上|立即|立刻|这就|会|已经)转(?![交胶教到给达])"
 )
 # How far after the verb a name may start and how long it may be (syllables).
 _MAX_OFFSET = 2

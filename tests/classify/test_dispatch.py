@@ -26,6 +26,8 @@ def taxonomy() -> Taxonomy:
         ("我们会转交工水部门尽快检测", {"water"}),  # 工水 sounds like 供水
         ("我们马上转交环境部门紧急处置", {"ecology"}),
         ("我们会转交环境卫生部门清运", {"sanitation"}),  # the longer name wins
+        ("我们马上转生态环境部门和当地镇政府", {"ecology"}),  # 转 alone after 马上
+        ("先生，我们马上转身派环境部门合当地震政府赶过去", {"ecology"}),  # as Whisper heard it
     ],
 )
 def test_departments_named_after_a_handover(
@@ -42,6 +44,8 @@ def test_departments_named_after_a_handover(
         "物业说这事归城管管，城管又说不归他们",  # named, but not as where the call goes
         "我们马上通知公主部门紧急派人",  # 公主 is not 供热: two syllables must sound right
         "我们会转交选皮部门",  # 选皮 is too far from 审批
+        "他进门转一圈就说管子漏气了",  # 转 that hands nothing over
+        "我已经转了好几个部门了",
     ],
 )
 def test_no_department_without_a_clear_handover(taxonomy: Taxonomy, text: str) -> None:

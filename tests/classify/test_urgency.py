@@ -199,6 +199,13 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ("我爸一下子摊地上了，叫都叫不醒", "人员受伤"),  # 瘫 as 摊
         ("救护车刚来了，先拉走两个", "人员受伤"),
         ("一个大姐骑著电动车直接再进去了，半结身自卡在里头", "人员坠落"),  # 栽 as 再
+        ("一楼有人给电动车充电，现在黑烟一个进而往上穿，楼梯都看不见了", "火情"),
+        ("我们楼道里全是浓烟，上头还有人没下来", "火情"),
+        ("一条腿一下就再进去了", "人员坠落"),  # a leg, 栽 as 再
+        ("现在几个人在那儿拽他，腿卡在里头，裤子都磨破了", "人员被困"),
+        ("留了好多血", "人员受伤"),  # 流 as 留
+        ("一开单元门就往外冲，跟那个臭鸡蛋时的", "燃气泄漏"),  # 似的 as 时的
+        ("一二零五我们已经打了，可这口子还敞着", "人员受伤"),  # 呢 as 五
     ],
 )
 def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
@@ -235,6 +242,12 @@ def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
         "早市上摆摊在地上卖菜的太多了，路都堵了",
         "楼下小摊地上全是垃圾",
         "我再进去看看，你们等一下",
+        # smoke from a grill, a chimney or burnt paper is an air-pollution complaint
+        "楼下烧烤摊的烟直接往楼上窜，整个单元都是烟味",
+        "工厂烟囱里的黑烟往外冒，一股焦味",
+        "隔壁在楼道里烧纸，烧得满楼道都是烟",
+        "手机卡在里头了，取不出来",
+        "我留了电话，你们回个电话吧",
     ],
 )
 def test_not_urgent_as_whisper_writes_it(text: str) -> None:
@@ -281,6 +294,9 @@ def test_misheard_gas_words_by_syllables(text: str, urgent: bool) -> None:
         "您别慌，现在颜的情况怎么样？",  # 人 as 颜
         "我们这边给您协调急救车辆",
         "请您也尽快去医院",
+        "孙先生，我们已经在联系消防，马上出警",
+        "请您保持冷静，不要再进楼",
+        "您先让大家在井口边上看着点，别让人再靠近",
     ],
 )
 def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:
