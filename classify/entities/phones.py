@@ -175,8 +175,23 @@ def _phones_in_chain(text: str, chain: list[Group]) -> list[str]:
     used += sum(len(g.digits) for g in unread if any(_said_again(g.digits, p) for p in found))
     total = sum(len(g.digits) for g in chain)
     if total >= _LONG_CHAIN_DIGITS and total - used >= _LONG_CHAIN_LEFTOVER:
-        return []
+        return _after_fragment(text, chain)
     return found
+
+
+def _after_fragment(text: str, chain: list[Group]) -> list[str]:
+    """The numbers of a long chain that reads cleanly once the groups before the number
+    are left out, when they only repeat part of it (是1305，186，1305，5724: a group said,
+    then the whole number); [] otherwise (a card or account number)."""
+    for k in range(1, len(chain) - 1):
+        rest = chain[k:]
+        if sum(len(g.digits) for g in rest) >= _LONG_CHAIN_DIGITS:
+            continue
+        found = _phones_in_chain(text, rest)
+        heads = [g.digits[g.loose_head :] for g in chain[:k]]  # 是1305: 是 is a word
+        if found and all(d and _said_again(d, found[0]) for d in heads):
+            return found
+    return []
 
 
 def _said_again(digits: str, phone: str) -> bool:

@@ -123,6 +123,8 @@ def test_mask_phone(phone: str, masked: str) -> None:
         ("你去家里做几百，零三要要，八七三九二六一五，晚上一般都有人", ["031187392615"]),
         # the last group said again just before the whole number
         ("我说错了最后是七八，二四七八，腰三九三腰腰六二四七八，你们快点啊", ["13931162478"]),
+        # a group said first, then the whole number run on after it
+        ("不对不对，我这一慌，是1305,186,1305,5724，好的", ["18613055724"]),
     ],
 )
 def test_phones_as_whisper_writes_them(text: str, expected: list[str]) -> None:
@@ -143,6 +145,7 @@ def test_phones_as_whisper_writes_them(text: str, expected: list[str]) -> None:
         "电话138,23456,5678",  # an extra digit inside a group, none doubled: no guess
         "他说要三八六六二零四幺七五",  # homophones without a phone cue or three groups
         "电话是139,3210,775，再说一遍",
+        "卡号6222,0212,3456,7890,123",  # a card number: the groups before are not the rest
     ],
 )
 def test_garbled_numbers_that_are_not_guessed(text: str) -> None:

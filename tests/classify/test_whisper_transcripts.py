@@ -3,8 +3,8 @@
 The transcripts (``data/whisper_base_calls.jsonl``, see its README) keep Whisper's errors in
 digits, place names and danger words. Some calls cannot be read right (two digits wrong, a
 road name garbled beyond recognition), so the checks are totals, set a little below what the
-extractors achieve (phones 195/264 from the text alone with 36 wrong, addresses 71/264
-exactly and 138/264 up to a compound-name character, all 82 urgent calls and no false alarm,
+extractors achieve (phones 206/280 from the text alone with 40 wrong, addresses 71/280
+exactly and 145/280 up to a compound-name character, all 87 urgent calls and no false alarm,
 in the seventh session). Corrections (不对，最后是…) are the pipeline's phone check's to
 read, so a number taken back still counts as wrong here.
 Urgency is read as the pipeline reads it: on a mono call the agent's triage counts too.
@@ -56,15 +56,15 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 264
-    sets = {"sample", *(f"dev{n}" for n in range(1, 17))}
+    assert len(calls) == 280
+    sets = {"sample", *(f"dev{n}" for n in range(1, 18))}
     assert {c["set"] for c in calls} == sets
     assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 190
+    assert right >= 200
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -72,7 +72,7 @@ def test_wrong_phone_numbers_are_rare(results: list) -> None:
     wrong = [
         call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
     ]
-    assert len(wrong) <= 37, wrong
+    assert len(wrong) <= 41, wrong
 
 
 def test_addresses(results: list) -> None:
@@ -81,7 +81,7 @@ def test_addresses(results: list) -> None:
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
     assert exact >= 68
-    assert loose >= 133
+    assert loose >= 140
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
