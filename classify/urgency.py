@@ -108,6 +108,12 @@ def _rx(pattern: str) -> re.Pattern[str]:
 _FIRE_OUT = _rx(r"(?:火)?(?:已经)?(?:被)?(?:灭|扑灭)了|灭火了")
 # What says a gas smell is over.
 _GAS_GONE = _rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了")
+# What says smoke has stopped.
+_SMOKE_GONE = _rx(r"(?:已经)?(?:灭|扑灭)了|不冒烟了")
+# Where harmless smoke comes from: a chimney, a grill, cooking, burning rubbish, a cigarette.
+_SMOKE_SOURCES = "烟囱|厂|油烟|烧烤|排放|锅炉|烧垃圾|焚烧|秸秆|烧纸|抽烟|吸烟|烟头|香烟|炊烟|做饭"
+# A call about paying for harm already done (insurance, compensation) reports no emergency.
+_PAID_FOR = "报销|医保|赔偿|保险|医疗费|医药费|住院费"
 
 _RULES: tuple[_Rule, ...] = (
     _Rule(
@@ -161,10 +167,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "火情",
         _rx(r"冒烟|浓烟|火苗"),
-        harmless=_rx(
-            r"烟囱|厂|油烟|烧烤|黑烟|排放|锅炉|烧垃圾|焚烧|秸秆|烧纸|抽烟|吸烟|烟头|香烟|炊烟|做饭"
-        ),
-        resolved=_rx(r"(?:已经)?(?:灭|扑灭)了|不冒烟了"),
+        harmless=_rx(rf"{_SMOKE_SOURCES}|黑烟"),
+        resolved=_SMOKE_GONE,
     ),
     _Rule(
         "火情",
@@ -175,10 +179,8 @@ _RULES: tuple[_Rule, ...] = (
             r"|(?:楼道|楼梯|楼里|屋里|家里|单元)[^。.！!？?]{0,8}?(?:黑烟|浓烟|全是烟|都是烟)(?!味)"
         ),
         # Smoke from a chimney, a grill or burning rubbish is an air-pollution complaint.
-        harmless_call=_rx(
-            r"烟囱|烟筒|厂|油烟|烧烤|排放|锅炉|烧垃圾|焚烧|秸秆|烧纸|抽烟|吸烟|烟头|香烟|炊烟|做饭|烟花|烟道"
-        ),
-        resolved=_rx(r"(?:已经)?(?:灭|扑灭)了|不冒烟了"),
+        harmless_call=_rx(rf"{_SMOKE_SOURCES}|烟筒|烟花|烟道"),
+        resolved=_SMOKE_GONE,
     ),
     _Rule(
         "爆炸",
@@ -210,7 +212,7 @@ _RULES: tuple[_Rule, ...] = (
             r"|救护车(?:已经|刚)?(?:来了|到了|拉走)"
         ),
         # Injuries in calls about compensation or insurance are over, not emergencies.
-        harmless_call=_rx(r"工伤|报销|医保|赔偿|保险|医疗费|医药费|住院费|理赔|认定|鉴定|残疾"),
+        harmless_call=_rx(rf"工伤|{_PAID_FOR}|理赔|认定|鉴定|残疾"),
         resolved=_rx(r"(?:已经)?(?:送医|送到?医院|去医院了|人没事)"),
     ),
     _Rule(
@@ -225,7 +227,7 @@ _RULES: tuple[_Rule, ...] = (
         # Cooking fumes or smoke that make neighbours cough are an air-pollution complaint.
         harmless_call=_rx(
             r"油烟|烧烤|做饭|炒菜|抽烟|吸烟|香烟|装修|甲醛|新房"
-            r"|报销|医保|赔偿|保险|医疗费|医药费|住院费"
+            rf"|{_PAID_FOR}"
         ),
     ),
     _Rule(
@@ -239,7 +241,7 @@ _RULES: tuple[_Rule, ...] = (
             # 一个接一个地吐 (Whisper may write 吐 as 图: 一个接一个地图，拉肚子)
             r"|一个接一个[^。.！!？?]{0,6}?(?:吐|拉肚子)"
         ),
-        harmless_call=_rx(r"报销|医保|赔偿|保险|医疗费|医药费|住院费|理赔"),
+        harmless_call=_rx(rf"{_PAID_FOR}|理赔"),
         # Over and treated: a complaint about the meal, not an emergency.
         resolved=_rx(r"(?:已经)?(?:好了|没事了|出院了)|医生说|医院说|去医院了"),
     ),
