@@ -127,11 +127,23 @@ def test_vote_undoes_an_inserted_digit_against_the_number_said() -> None:
     ]
     merged = vote(heard, said_numbers=["209号"])
     assert merged is not None and merged.text == "长安区谈固南大街209号"
+    # 2019号 is no X百零Y: without a number said it stands, and so does one said that is no
+    # such slip
+    heard = [_parsed("长安区"), _parsed("长安区谈固南大街2019号")]
     merged = vote(heard)
-    assert merged is not None and merged.text == "长安区谈固南大街2009号"
-    # a number said that is no such slip changes nothing
+    assert merged is not None and merged.text == "长安区谈固南大街2019号"
     merged = vote(heard, said_numbers=["29号"])
-    assert merged is not None and merged.text == "长安区谈固南大街2009号"
+    assert merged is not None and merged.text == "长安区谈固南大街2019号"
+
+
+def test_vote_reads_x00y_as_x_hundred_and_y() -> None:
+    # 二百零九号 written 2009号 in every reading, no number in the transcript's words
+    heard = [_parsed("新华区中华北大街2009号康宁业小区12号楼"), _parsed("新华区中华北大街2009号")]
+    merged = vote(heard)
+    assert merged is not None and merged.text == "新华区中华北大街209号康宁业小区12号楼"
+    # 2000号 is no X百零Y
+    merged = vote([_parsed("新华区中华北大街2000号")])
+    assert merged is not None and merged.text == "新华区中华北大街2000号"
 
 
 def test_address_stretch_finds_the_callers_address() -> None:
@@ -143,6 +155,12 @@ def test_address_stretch_finds_the_callers_address() -> None:
     assert stretch is not None and (stretch.start, stretch.end) == (6.5, 11.0)
     assert "青园路" in stretch.text and "建安小区" in stretch.text
     assert address_stretch(transcript_of(agent, other), None) is None
+    # no segment gives an address: the one where place names sound close wins over one with
+    # more place-ending characters (赵县范庄镇南庄村 heard 照线饭中这南中村)
+    garbled = Segment(3.0, 8.0, "喂，我是照线饭中这南中村的，我们村停水三天了", "caller")
+    villages = Segment(10.0, 14.0, "都得去别的村拉水，往西韩村跑了好几趟，村委会报上去了", "caller")
+    stretch = address_stretch(transcript_of(agent, garbled, villages), None)
+    assert stretch is not None and stretch.start == 3.0
     # a long mono segment is narrowed to the address, with a margin
     long = Segment(
         0.0, 40.0, "我们楼下垃圾没人收" * 5 + "地址是长安区青年街一百零五号" + "好的" * 15
