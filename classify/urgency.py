@@ -350,10 +350,29 @@ class Urgency:
     Attributes:
         urgent: True when the caller describes immediate danger.
         reasons: One entry per kind of danger, ``"燃气泄漏：楼道里煤气味很大"``.
+        by_model: True when no rule found danger and the urgency model's score alone
+            flagged the call (:func:`model_urgency`).
     """
 
     urgent: bool = False
     reasons: list[str] = field(default_factory=list)
+    by_model: bool = False
+
+
+# The reason given when the urgency model alone flags a call.
+MODEL_REASON = "模型判断"
+
+
+def model_urgency(score: float) -> Urgency:
+    """Urgency flagged by the urgency model's ``score`` alone (no rule matched).
+
+    Examples:
+        >>> model_urgency(0.734).reasons
+        ['模型判断：紧急可能性0.73，请人工确认']
+    """
+    return Urgency(
+        urgent=True, reasons=[f"{MODEL_REASON}：紧急可能性{score:.2f}，请人工确认"], by_model=True
+    )
 
 
 def detect_urgency(text: str, whole_call: str | None = None) -> Urgency:

@@ -11,7 +11,8 @@ from classify.dispatch import dispatch_departments
 from classify.entities import extract_entities
 from classify.keywords import extract_keywords
 from classify.taxonomy import Taxonomy
-from classify.urgency import detect_urgency
+from classify.urgency import detect_urgency, model_urgency
+from classify.urgency_model import UrgencyModel, trained_model
 from pipeline.addresses import confirm_address
 from pipeline.addresses import with_confirmed as with_confirmed_address
 from pipeline.classifier import Classifier, load_classifier
@@ -38,6 +39,7 @@ class Pipeline:
         self._classifier = classifier
         self._transcriber: Transcriber | None = None
         self._taxonomy: Taxonomy | None = None
+        self._urgency_model: UrgencyModel | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Pipeline:
@@ -57,6 +59,14 @@ class Pipeline:
         if self._taxonomy is None:
             self._taxonomy = Taxonomy.load(self.settings.taxonomy_path)
         return self._taxonomy
+
+    @property
+    def urgency_model(self) -> UrgencyModel:
+        """The urgency model, trained on first use in the process (about a second)."""
+        if self._urgency_model is None:
+            s = self.settings
+            self._urgency_model = trained_model(s.urgency_transcripts, s.urgency_scripts)
+        return self._urgency_model
 
     @property
     def transcriber(self) -> Transcriber:
@@ -105,22 +115,31 @@ class Pipeline:
 
             raise PipelineError("留言内容为空 (empty message)")
         transcript = Transcript(text=text, segments=[Segment(0.0, 0.0, text, "caller")])
-        return self.understand(transcript, source=source)
+        return self.understand(transcript, source=source, heard=False)
 
-    def understand(self, transcript: Transcript, source: str) -> TicketDraft:
-        """Classify and extract from a transcript; no speech gives a draft with no prediction."""
+    def understand(self, transcript: Transcript, source: str, heard: bool = True) -> TicketDraft:
+        """Classify and extract from a transcript; no speech gives a draft with no prediction.
+
+        ``heard``: the transcript is Whisper's (a call), so the urgency model, which learned
+        from calls as Whisper hears them, backs the rules; a typed message has the rules alone.
+        """
         text = transcript.caller_text.strip()
         if not text:
             logger.info("%s: no speech, no draft category", source)
             return TicketDraft(source=source, transcript=transcript, prediction=None)
         urgency = detect_urgency(text, whole_call=transcript.text)
+        if heard and not urgency.urgent and self.settings.urgency_model:
+            score = self.urgency_model.probability(text)
+            if score >= self.settings.urgency_threshold:
+                urgency = model_urgency(score)
         prediction = self.classifier.predict(text)
         # The agent's hand-over and the kind of danger speak for a sub-category too.
         departments = dispatch_departments(transcript.text, self.taxonomy)
         supported = supported_codes(self.taxonomy, departments, urgency.reasons)
         prediction = reweigh(prediction, supported, self.taxonomy)
-        if urgency.urgent and prediction.top != "safety":
-            # Danger outranks a routine category: an operator must look at it.
+        if urgency.urgent and (prediction.top != "safety" or urgency.by_model):
+            # Danger outranks a routine category, and the model's word alone is a guess: an
+            # operator must look at it.
             prediction.needs_review = True
         return TicketDraft(
             source=source,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +43,13 @@ class Settings(BaseSettings):
     seed_data: Path = DATA_DIR / "seed" / "seed.tsv"
     classifier_dir: Path | None = None  # a trained model directory; None: the registry champion
     registry_dir: Path = MODELS_DIR / "registry"
+    # A call the urgency rules pass is flagged (for an operator to confirm) when the urgency
+    # model (classify.urgency_model), trained on first use from these files, scores it this
+    # high; 0 < threshold <= 1, or urgency_model = False to use the rules alone.
+    urgency_model: bool = True
+    urgency_threshold: float = Field(default=0.7, gt=0.0, le=1.0)
+    urgency_transcripts: Path = DATA_DIR / "transcripts" / "whisper_base_calls.jsonl"
+    urgency_scripts: Path = DATA_DIR / "calls"
 
     # Work-order service
     database_url: str = "sqlite:///minsheng.db"

@@ -1,13 +1,15 @@
 """Phones, addresses and urgency read from real Whisper base transcripts of synthetic calls.
 
-The transcripts (``data/whisper_base_calls.jsonl``, see its README) keep Whisper's errors in
-digits, place names and danger words. Some calls cannot be read right (two digits wrong, a
-road name garbled beyond recognition), so the checks are totals, set a little below what the
-extractors achieve (phones 206/280 from the text alone with 40 wrong, addresses 71/280
-exactly and 145/280 up to a compound-name character, all 87 urgent calls and no false alarm,
-in the seventh session). Corrections (不对，最后是…) are the pipeline's phone check's to
-read, so a number taken back still counts as wrong here.
-Urgency is read as the pipeline reads it: on a mono call the agent's triage counts too.
+The transcripts (``data/transcripts/whisper_base_calls.jsonl``, see its README) keep
+Whisper's errors in digits, place names and danger words. Some calls cannot be read right
+(two digits wrong, a road name garbled beyond recognition), so the checks are totals, set a
+little below what the extractors achieve (phones 216/296 from the text alone with 41 wrong,
+addresses 74/296 exactly and 154/296 up to a compound-name character, all 91 urgent calls
+and no false alarm, in the eighth session). Corrections (不对，最后是…) are the pipeline's
+phone check's to read, so a number taken back still counts as wrong here.
+Urgency is read as the pipeline's rules read it: on a mono call the agent's triage counts
+too. The urgency model is trained on these very transcripts, so it is judged held out, in
+``test_urgency_model.py``, not here.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from classify.urgency import detect_urgency
 
 pytest.importorskip("pypinyin", reason="reading misheard digits and names needs pypinyin")
 
-CALLS = Path(__file__).resolve().parent / "data" / "whisper_base_calls.jsonl"
+CALLS = Path(__file__).resolve().parents[2] / "data" / "transcripts" / "whisper_base_calls.jsonl"
 
 
 def _calls() -> list[dict[str, Any]]:
@@ -56,15 +58,15 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 280
-    sets = {"sample", *(f"dev{n}" for n in range(1, 18))}
+    assert len(calls) == 296
+    sets = {"sample", *(f"dev{n}" for n in range(1, 19))}
     assert {c["set"] for c in calls} == sets
     assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 200
+    assert right >= 210
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -72,7 +74,7 @@ def test_wrong_phone_numbers_are_rare(results: list) -> None:
     wrong = [
         call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
     ]
-    assert len(wrong) <= 41, wrong
+    assert len(wrong) <= 43, wrong
 
 
 def test_addresses(results: list) -> None:
@@ -80,8 +82,8 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 68
-    assert loose >= 140
+    assert exact >= 71
+    assert loose >= 148
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
