@@ -102,9 +102,9 @@ def address_stretch(
 ) -> Segment | None:
     """The caller's segment (with a following one that goes on with it) where the address is
     given: the one whose address shares most with ``first`` (the ticket's address), else the
-    one naming most of district, road and house number; then the one where more of the
-    city's place names sound close to what was heard (照线饭中这南中村: 赵县 and 范庄镇
-    garbled past matching, against 开三马子往西韩村跑 of the same call); then the one with
+    one naming most of district, road and house number; where none names any, the one where
+    more of the city's place names sound close to what was heard (照线饭中这南中村: 赵县 and
+    范庄镇 garbled past matching, against 开三马子往西韩村跑 of the same call); then the one with
     more characters that end a place. A stretch over :data:`MAX_STRETCH_S` is narrowed to
     its address. None when no segment names any part of an address.
     """
@@ -123,7 +123,12 @@ def address_stretch(
         marks = len(_ADDRESS_CHARS_RE.findall(stretch.text))
         if address is None and marks == 0:
             continue
-        sounds = len(gaz.sounding_like(stretch.text, max_cost=_STRETCH_SOUND_COST))
+        # Only where no address is read: a stretch with one gains nothing by words joined to it.
+        sounds = (
+            0
+            if address is not None
+            else len(gaz.sounding_like(stretch.text, max_cost=_STRETCH_SOUND_COST))
+        )
         key = (_overlap(address, target), core_count(address), sounds, marks)
         if best is None or key > best[0]:
             best = (key, stretch)
