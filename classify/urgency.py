@@ -334,6 +334,13 @@ _HOLE_DANGER = _rx(
     r"|晚上[^。.！!？?]{0,8}?(?:不亮|不太亮|很黑|太黑|黑乎乎|看不见|看不清|没有?灯)"
 )
 _HOLE_WINDOW = 150
+# A pit holding foul water is a pond (村东头那个大坑坑，这几天水黑得跟墨汁似的): water pollution,
+# not a hole to fall into; checked just after the pit.
+_POND = _rx(
+    r"水[^，,。.！!？?\s]{0,3}?(?:黑|臭|绿|浑)|臭|死[^，,。.！!？?\s]{0,4}?鱼|鱼[^，,。.！!？?\s]{0,3}?死"
+    r"|排污|污水|坑塘|水塘|池塘"
+)
+_POND_WINDOW = 30
 # Words respelt by sound before the second check (see the module docstring).
 _DANGER_WORDS = (
     "煤气味", "燃气味", "天然气", "液化气", "煤气", "燃气", "漏气", "泄漏", "着火", "起火",
@@ -617,6 +624,8 @@ def _stated_hazard(text: str) -> str | None:
 def _open_hole(text: str) -> str | None:
     """Evidence of an open hole with people at risk stated in the next sentences, else None."""
     for h in _HOLE.finditer(text):
+        if "井" not in h.group(0) and _POND.search(text, h.end(), h.end() + _POND_WINDOW):
+            continue
         for d in _HOLE_DANGER.finditer(
             text, max(0, h.start() - _HAZARD_WINDOW), h.end() + _HOLE_WINDOW
         ):

@@ -13,6 +13,7 @@ last number.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections import Counter
@@ -41,6 +42,9 @@ MIN_DIGITISH = 7
 JOIN_GAP_S = 1.5
 # Digits of a mobile number; shorter numbers (7-8 digit local ones) are weaker readings.
 FULL_DIGITS = 11
+# A mobile number's last two groups, which a short decoding may catch alone, and its head.
+_TAIL_DIGITS = 8
+_MOBILE_HEAD_RE = re.compile(r"1[3-9]\d")
 # 区 right after a run of digits and before a pause: a last 七 misheard (06552区 for 065527).
 # Only here, where the stretch is a number being read out; elsewhere 区 ends an address.
 _TRAILING_QI_RE = re.compile(r"([0-9零幺一二三四五六七八九]{2,})区(?=$|[\s，,。.！!？?；;])")
@@ -181,10 +185,20 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
             return mended, before[-1]
     for later in reversed(phones[1:]):
         # The same number said again with a digit or two changed is a correction whose
-        # 不对 Whisper lost (…二三八九，部队部队，…二三九八): the later one stands.
+        # 不对 Whisper lost (…二三八九，部队部队，…二三九八): the later one stands, unless a
+        # 不对 follows it with no digit after: a read-back the caller rejected, in a reading
+        # that stops before the number said instead (…八九二六。…八九六二，对吗？不对不对).
         if len(later) >= FULL_DIGITS and _restates(later, first):
+            if _rejected_at_end(text):
+                return first, later
             return later, first
     return first, None
+
+
+def _rejected_at_end(text: str) -> bool:
+    """Whether a correction (不对) comes after the last digit of ``text``."""
+    last = max((i for i, ch in enumerate(text) if ch in _SPOKEN_DIGIT_VALUES), default=-1)
+    return any(m.start() > last for m in _CORRECTION_RE.finditer(text))
 
 
 def _mend_group(number: str, after: str) -> str | None:
@@ -250,7 +264,12 @@ def _held(text: str, number: str) -> bool:
     return number in _PAUSES_RE.sub("", text.translate(_SPOKEN_DIGITS))
 
 
-def vote(readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = False) -> str | None:
+def vote(
+    readings: Sequence[tuple[str, str, str | None]],
+    *,
+    corrected: bool = False,
+    retracted: str | None = None,
+) -> str | None:
     """The number the readings support best.
 
     A full number (a mobile or a landline with its area code) beats a short local one,
@@ -260,13 +279,16 @@ def vote(readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = F
     digit by digit backs it whatever number it gave itself); then, unless the caller ``corrected``
     a number (readings of a stretch that stops before the correction hear the groups taken
     back), the one whose digit groups the readings wrote most often; then one read directly;
-    then the earliest reading's.
+    then the earliest reading's. A short reading that is part of the ``retracted`` number
+    (the one the caller took back) heard what was taken back and backs nothing.
     """
-    numbers = [number for _, _, number in readings if number]
-    if not numbers:
+    corrected = corrected or retracted is not None
+    said = [number for _, _, number in readings if number]
+    if not said:
         return None
-    counts = Counter(numbers)
-    short = [n for n in numbers if len(n) < FULL_DIGITS]
+    counts = Counter(said)
+    numbers = [*said, *(n for n in _completed(readings) if n not in said)]
+    short = [n for n in said if len(n) < FULL_DIGITS and not (retracted and n in retracted)]
     for n in set(numbers):
         if len(n) >= FULL_DIGITS:
             counts[n] += sum(1 for part in short if part in n)
@@ -285,6 +307,22 @@ def vote(readings: Sequence[tuple[str, str, str | None]], *, corrected: bool = F
             -numbers.index(n),
         ),
     )
+
+
+def _completed(readings: Sequence[tuple[str, str, str | None]]) -> list[str]:
+    """Mobile numbers made of a reading's last eight digits and the three-digit head another
+    reading said just before them: a decoding of the stretch that caught only the last two
+    groups (三二零三六七一五) and a transcript that lost a digit of them (199,3203,675) give
+    199 3203 6715 between them. Candidates only: readings must back them in :func:`vote`."""
+    tails = {n for _, _, n in readings if n and len(n) == _TAIL_DIGITS}
+    found: list[str] = []
+    for _, text, _ in readings:
+        groups = re.findall(r"\d+", _PAUSES_RE.sub(" ", text.translate(_SPOKEN_DIGITS)))
+        for head, after in itertools.pairwise(groups):
+            if not _MOBILE_HEAD_RE.fullmatch(head):
+                continue
+            found.extend(head + tail for tail in sorted(tails) if after.startswith(tail[:4]))
+    return list(dict.fromkeys(found))
 
 
 def _groups_heard(number: str, heard: list[set[str]]) -> int:
@@ -345,7 +383,7 @@ def confirm_phone(
     # number taken back (…二零九八，不对，我重说，…二零九三): it must not outvote the correction.
     phone = vote(
         [r for r in readings if r[0] == "transcript" or not retracted or r[2] != retracted],
-        corrected=retracted is not None,
+        retracted=retracted,
     )
     logger.info("phone check %s: %s -> %s", path.name, readings, phone)
     return PhoneCheck(phone=phone, readings=readings, stretch=stretch)

@@ -170,6 +170,8 @@ def _respell_numerals(text: str, start: int) -> str:
                 break
             if end == start and not _numeral_or_sound(text[end + 1 : end + 2]):
                 break  # 是128号: a word before digits, not a numeral
+            if end == start and numeral in "百千万":
+                break  # 门排时388号: no number begins with 百 (排 sounds like it)
             chars[end] = numeral
         end += 1
     changed = any(text[k] not in _NUMERAL_CHARS for k in range(start, end))

@@ -28,6 +28,9 @@ _READINGS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # Numeral units, counters and date words are quantities, never one digit of a number.
 _NEVER_SOFT = frozenset("十百千万亿拾佰仟号年月日点元块岁米层楼栋单室户区路街")
+# Whisper's spellings of a digit that the sound rules do not reach: 幺 as 鸟 (yao, niao) at
+# the head of a group (鸟八六，三三零五…, 鸟三三，八三鸟鸟…), seen in two calls.
+_SPELT_AS = {"鸟": "1"}
 # Pauses between groups; Whisper sometimes ends a "sentence" between two groups (三八。三幺).
 # ﹑ and ﹐ are the small forms Whisper writes after a prompt.
 _GAP_RE = re.compile(r"[\s,，、﹑﹐。\-－—–_/]{1,3}")
@@ -38,8 +41,11 @@ def soft_digit(ch: str) -> str | None:
     """The digit a Chinese character sounds like when it stands among digits, else None.
 
     A character that sounds the same as a digit's reading (要 -> 1, 是 -> 4) counts; failing
-    that, one whose usual reading is near exactly one digit's (去 -> 7, 由 -> 1).
+    that, one whose usual reading is near exactly one digit's (去 -> 7, 由 -> 1), or one
+    Whisper is known to write for a digit (鸟 -> 1).
     """
+    if ch in _SPELT_AS:
+        return _SPELT_AS[ch]
     if ch in DIGIT_VALUES or ch in _NEVER_SOFT or not is_han(ch):
         return None
     sounds = char_sounds(ch)

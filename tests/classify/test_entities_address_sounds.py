@@ -40,6 +40,7 @@ def test_respell_buildings(text: str, expected: str) -> None:
         ("三百米，", None),  # a unit: a distance, not a house number
         ("3号楼", None),
         ("是好的", None),
+        ("排时388号", None),  # 排 sounds like 百, but no number begins with it (was 118号)
     ],
 )
 def test_house_number_at(text: str, expected: tuple[str, bool, int] | None) -> None:
@@ -69,6 +70,8 @@ def test_compound_at(text: str, expected: tuple[str, int] | None) -> None:
         ("请问是每个路口，一滑起怀中落280号，牵眼小青门口", ["裕华区槐中路280号"]),
         ("怀中落280号", ["裕华区槐中路280号"]),
         ("我住在128号", []),
+        # 门牌是 heard as 门排时 between the road and the number
+        ("在路前期时同路，门排时388号，现代人最里头那个车间", ["鹿泉区石铜路388号"]),
         # the address with a road and number first, the river where the problem is seen after
         ("民心河发黑发臭，在长岸区和屏东路330号后面", ["长安区和平东路330号", "民心河"]),
     ],

@@ -125,6 +125,8 @@ def test_mask_phone(phone: str, masked: str) -> None:
         ("我说错了最后是七八，二四七八，腰三九三腰腰六二四七八，你们快点啊", ["13931162478"]),
         # a group said first, then the whole number run on after it
         ("不对不对，我这一慌，是1305,186,1305,5724，好的", ["18613055724"]),
+        # 幺 written 鸟 at the head of the first group
+        ("电话鸟八六，三三零五，二七幺四。", ["18633052714"]),
     ],
 )
 def test_phones_as_whisper_writes_them(text: str, expected: list[str]) -> None:

@@ -176,6 +176,8 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ),
         ("有个雨水井的井盖被人偷了，就剩一个大洞，孩子们放学都从这儿走", "设施隐患且有危险"),
         ("路边有个大坑，晚上黑乎乎的什么也看不见", "设施隐患且有危险"),
+        # a pit by a road is a hole though water stands in it
+        ("路边有个大坑，下了雨积了水看不出来，孩子们放学都打那儿过", "设施隐患且有危险"),
         ("下水井的盖子碎了一半，孩子上学都打那过", "设施隐患且有危险"),
         ("有两个人被困在电梯里，已经二十多分钟了", "人员被困"),
         ("我妈跟我儿子让电梯给关里头了，卡在汽楼跟八楼中间，都二十来分钟了", "人员被困"),
@@ -248,6 +250,9 @@ def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
         "隔壁在楼道里烧纸，烧得满楼道都是烟",
         "手机卡在里头了，取不出来",
         "我留了电话，你们回个电话吧",
+        # a pit of foul water is a pond: water pollution, not a hole to fall into
+        "阿门村东头那个大坑坑，这几天水黑得跟默积时的，臭得岩都不敢往跟前走，"
+        "坑坑边上就是小学，孩子们放学都打那儿过了",
     ],
 )
 def test_not_urgent_as_whisper_writes_it(text: str) -> None:

@@ -53,6 +53,14 @@ def test_a_number_restated_with_a_digit_changed_is_a_correction() -> None:
     assert read_number("手机13812345678，座机031185013376") == "13812345678"
 
 
+def test_a_read_back_rejected_at_the_end_leaves_the_number_first_said() -> None:
+    # the caller's number, the agent's wrong read-back, 不对 and the reading stops (幺 as 鸟)
+    text = "电话鸟三三，八三鸟鸟八九二六。鸟三三，八三鸟鸟八九六二。对吗？不对不对。"
+    assert read_number(text) == "13383118926"
+    # a correction before the restated number still lets it stand
+    assert read_number("15076412389 艾部队部队，后头12398 我众说15076412398") == "15076412398"
+
+
 def test_read_number_reads_a_trailing_qu_as_seven() -> None:
     assert read_number("请问您的联系电话。，18931-06552区，我先下楼了") == "18931065527"
     assert read_number("电话199,3125,068区。") == "19931250687"
@@ -120,6 +128,15 @@ def test_vote_prefers_full_numbers_then_majority_then_direct_readings() -> None:
         ("spoken-digits", "有五零七六四。二三八九。艾部队部队。", None),
     ]
     assert vote(readings, corrected=True) == "15076412398"
+    # a short reading of the number taken back (2175083 of 186 3217 5083) backs no other
+    readings = [
+        ("transcript", "电话是186 咱尔伊琴5083艾部队，后头是5088 我再说1.186 咱尔伊琴5088",
+         "18632175088"),
+        ("alone", "电话是186，在2175083，艾部队，后头是508", "2175083"),
+        ("spoken-digits-slow", "电话是186，二一七五零八三艾部队后头是五零八。", "18621750831"),
+    ]  # fmt: skip
+    assert vote(readings, retracted="18632175083") == "18632175088"
+    assert vote(readings, corrected=True) == "18621750831"
     # a reading that gave no number may still hold one digit by digit (said twice, run
     # together), and backs it
     readings = [
