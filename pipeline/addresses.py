@@ -43,6 +43,10 @@ logger = logging.getLogger(__name__)
 
 # Characters that end a place or number in an address: a stretch needs one to be a candidate.
 _ADDRESS_CHARS_RE = re.compile("[区县市路街道巷号村镇乡楼]")
+# ... and those that count for it (楼 is as often 楼道, 楼底下 or 三楼 as a building).
+_PLACE_END_RE = re.compile("[区县市路街道巷号村镇乡]")
+# A house number said (218号, 二百一十八号; not 3号楼).
+_HOUSE_NUMBER_SAID_RE = re.compile(r"[0-9零〇一二两三四五六七八九十百]+\s?号(?!楼)")
 # Place names in the prompt: about 40 characters, well inside Whisper's prompt.
 PROMPT_NAMES = 10
 # Playback speed of the slowed decoding (each syllable lasts longer).
@@ -102,17 +106,19 @@ def address_stretch(
 ) -> Segment | None:
     """The caller's segment (with a following one that goes on with it) where the address is
     given: the one whose address shares most with ``first`` (the ticket's address), else the
-    one naming most of district, road and house number; where none names any, the one where
-    more of the city's place names sound close to what was heard (照线饭中这南中村: 赵县 and
-    范庄镇 garbled past matching, against 开三马子往西韩村跑 of the same call); then the one with
-    more characters that end a place. A stretch over :data:`MAX_STRETCH_S` is narrowed to
-    its address. None when no segment names any part of an address.
+    one naming most of district, road and house number; then one where a house number is said
+    (长安期轻眼睛 218号，催流言小区: the road garbled past reading); where no district, road or
+    number is read, the one where more of the city's place names sound close to what was
+    heard (照线饭中这南中村: 赵县 and 范庄镇 garbled past matching, against 开三马子往西韩村跑
+    of the same call); then the one with more characters that end a place (but 楼, as often
+    楼道 or 三楼). A stretch over :data:`MAX_STRETCH_S` is narrowed to its address. None when
+    no segment names any part of an address.
     """
     gaz = gazetteer or load_gazetteer()
     split = any(s.speaker == "caller" for s in transcript.segments)
     own = [s for s in transcript.segments if s.speaker == "caller" or not split]
     target = _best(first, gaz) if first else None
-    best: tuple[tuple[int, int, int, int], Segment] | None = None
+    best: tuple[tuple[int, int, bool, int, int], Segment] | None = None
     for i, seg in enumerate(own):
         stretch = seg
         nxt = own[i + 1] if i + 1 < len(own) else None
@@ -120,16 +126,15 @@ def address_stretch(
         if nxt is not None and goes_on and _ADDRESS_CHARS_RE.search(nxt.text):
             stretch = Segment(seg.start, nxt.end, seg.text + "，" + nxt.text, seg.speaker)
         address = _best(stretch.text, gaz)
-        marks = len(_ADDRESS_CHARS_RE.findall(stretch.text))
-        if address is None and marks == 0:
+        if address is None and not _ADDRESS_CHARS_RE.search(stretch.text):
             continue
-        # Only where no address is read: a stretch with one gains nothing by words joined to it.
-        sounds = (
-            0
-            if address is not None
-            else len(gaz.sounding_like(stretch.text, max_cost=_STRETCH_SOUND_COST))
-        )
-        key = (_overlap(address, target), core_count(address), sounds, marks)
+        # Only where no district, road or number is read: a stretch with them gains nothing
+        # by words joined to it.
+        core = core_count(address)
+        sounds = 0 if core else len(gaz.sounding_like(stretch.text, max_cost=_STRETCH_SOUND_COST))
+        house_number = _HOUSE_NUMBER_SAID_RE.search(stretch.text) is not None
+        marks = len(_PLACE_END_RE.findall(stretch.text))
+        key = (_overlap(address, target), core, house_number, sounds, marks)
         if best is None or key > best[0]:
             best = (key, stretch)
     return _narrow(best[1], gaz) if best is not None else None

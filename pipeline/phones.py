@@ -35,9 +35,15 @@ logger = logging.getLogger(__name__)
 _SPOKEN_DIGIT_VALUES = {**DIGIT_VALUES, "要": "1", "腰": "1"}
 _DIGITISH_RE = re.compile("[" + "".join(sorted(_SPOKEN_DIGIT_VALUES)) + "]")
 # A caller taking a number back; 部队 is how Whisper often writes 不对 on the phone line.
-_CORRECTION_RE = re.compile(r"不对|部队|说错|错了|更正|纠正|重新说|应该是")
-# A stretch needs this many digit-like characters to be where a number is read out.
+_CORRECTION_RE = re.compile(
+    r"不对|部队|说错|错了|更正|纠正|重新说|应该是|不是(?=[，,。.\s]|最后|后面|后头|后边)"
+)
+# A stretch needs this many digit-like characters to be where a number is read out; the
+# caller's answer to the agent's question for the number needs fewer.
 MIN_DIGITISH = 7
+MIN_ANSWER_DIGITISH = 3
+# The agent asking for the number (联系电话 heard as 连续电话 too).
+_PHONE_QUESTION_RE = re.compile(r"电话|手机|号码|联系方式")
 # Neighbouring segments of the same speaker this close (s) are read together.
 JOIN_GAP_S = 1.5
 # Digits of a mobile number; shorter numbers (7-8 digit local ones) are weaker readings.
@@ -130,11 +136,16 @@ def phone_stretch(transcript: Transcript) -> Segment | None:
 
     Only the caller's segments count on a two-channel call; on a mono call every segment
     does. The stretch with the most digit-like characters wins if it has at least
-    :data:`MIN_DIGITISH`.
+    :data:`MIN_DIGITISH`; but on a two-channel call the caller's answer to the agent's
+    question for the number (您贵姓，联系电话？) wins if it has :data:`MIN_ANSWER_DIGITISH`,
+    since Whisper may garble the digits there (有八六，再有二九，连胡吃班) while an earlier
+    turn holds more digit-like characters (打过一次腰腰零).
     """
     split = any(s.speaker == "caller" for s in transcript.segments)
     own = [s for s in transcript.segments if s.speaker == "caller" or not split]
+    answers = _answers_to_phone_question(transcript.segments) if split else set()
     best: Segment | None = None
+    best_key = (False, 0)
     for i, seg in enumerate(own):
         start, end, text = seg.start, seg.end, seg.text
         for nxt in own[i + 1 :]:
@@ -142,9 +153,26 @@ def phone_stretch(transcript: Transcript) -> Segment | None:
                 break
             end, text = nxt.end, text + "，" + nxt.text
         count = digitish(text)
-        if count >= MIN_DIGITISH and (best is None or count > digitish(best.text)):
+        answer = id(seg) in answers and count >= MIN_ANSWER_DIGITISH
+        if (answer or count >= MIN_DIGITISH) and (answer, count) > best_key:
             best = Segment(start=start, end=end, text=text, speaker=seg.speaker)
+            best_key = (answer, count)
     return _narrow(best) if best is not None else None
+
+
+def _answers_to_phone_question(segments: Sequence[Segment]) -> set[int]:
+    """The caller's segments (by ``id``) that follow the agent's question for a phone number,
+    up to the agent's next turn that neither asks for it nor reads a number back (a
+    correction after the read-back answers too)."""
+    answers: set[int] = set()
+    asked = False
+    for seg in segments:
+        if seg.speaker == "agent":
+            reads_back = asked and digitish(seg.text) >= MIN_DIGITISH
+            asked = reads_back or _PHONE_QUESTION_RE.search(seg.text) is not None
+        elif asked:
+            answers.add(id(seg))
+    return answers
 
 
 def read_number(text: str, prompt: str | None = None) -> str | None:

@@ -161,6 +161,11 @@ def test_address_stretch_finds_the_callers_address() -> None:
     villages = Segment(10.0, 14.0, "都得去别的村拉水，往西韩村跑了好几趟，村委会报上去了", "caller")
     stretch = address_stretch(transcript_of(agent, garbled, villages), None)
     assert stretch is not None and stretch.start == 3.0
+    # a house number said beats 楼 in 楼道, 楼底下, 三楼 (长安区青园街 garbled past reading)
+    stairs = Segment(3.0, 9.0, "我就在楼底下站着，味儿是从三楼那家出来的，楼道里全是", "caller")
+    number = Segment(20.0, 25.0, "我们这是长安期轻眼睛 218号，催流言小区", "caller")
+    stretch = address_stretch(transcript_of(agent, stairs, number), None)
+    assert stretch is not None and stretch.start == 20.0
     # a long mono segment is narrowed to the address, with a margin
     long = Segment(
         0.0, 40.0, "我们楼下垃圾没人收" * 5 + "地址是长安区青年街一百零五号" + "好的" * 15

@@ -53,6 +53,12 @@ def test_a_number_restated_with_a_digit_changed_is_a_correction() -> None:
     assert read_number("手机13812345678，座机031185013376") == "13812345678"
 
 
+def test_bu_shi_before_a_pause_or_the_last_digits_is_a_correction() -> None:
+    # the agent's read-back (2059) taken back with 不是，最后是…
+    text = "电话173,3168,2095,173,3168,2059，不是，最后是2095,95，好的173,3168,2095"
+    assert read_number(text) == "17331682095"
+
+
 def test_a_read_back_rejected_at_the_end_leaves_the_number_first_said() -> None:
     # the caller's number, the agent's wrong read-back, 不对 and the reading stops (幺 as 鸟)
     text = "电话鸟三三，八三鸟鸟八九二六。鸟三三，八三鸟鸟八九六二。对吗？不对不对。"
@@ -163,6 +169,26 @@ def test_phone_stretch_takes_the_callers_digits_and_narrows_long_segments() -> N
     assert stretch is not None and stretch.text == long.text
     assert 0.0 < stretch.start < stretch.end < 40.0 and stretch.end - stretch.start < 15.0
     assert phone_stretch(transcript_of(Segment(0.0, 2.0, "垃圾三天没人收了"))) is None
+
+
+def test_phone_stretch_takes_the_answer_to_the_agents_question_on_two_channels() -> None:
+    earlier = Segment(
+        3.0, 18.0, "上礼拜打过一次腰腰零，来了说了两句，第二天照旧，一二点还在闹", "caller"
+    )
+    asked = Segment(40.0, 42.0, "您贵姓，联系电话", "agent")
+    answer = Segment(42.5, 48.0, "千云，有八六，再有二九，连胡吃班", "caller")
+    closing = Segment(48.5, 55.0, "好的，我们转城管部门处理", "agent")
+    transcript = transcript_of(earlier, asked, answer, closing)
+    assert phone_stretch(transcript) == answer  # four digits only, but the answer
+    # without the question the digit-richer turn wins, as on a mono call
+    stretch = phone_stretch(transcript_of(earlier, answer, closing))
+    assert stretch is not None and stretch.text == earlier.text
+    # a correction after the agent's read-back answers the question too
+    first = Segment(42.5, 46.0, "电话13001159382", "caller")
+    read_back = Segment(46.5, 50.0, "13001159382对吗", "agent")
+    correction = Segment(50.5, 56.0, "不对不对，最后是三八二七，一三零幺幺五九三八二七", "caller")
+    stretch = phone_stretch(transcript_of(earlier, asked, first, read_back, correction))
+    assert stretch is not None and stretch.text == correction.text
 
 
 def test_confirm_phone_stops_early_when_two_readings_agree() -> None:
