@@ -22,16 +22,20 @@ from classify.taxonomy import Taxonomy
 # A hand-over verb and what may stand between it and the department's name.
 # (转胶, 转教: Whisper's 转交.)
 _HANDOVER = re.compile(
-    r"(?:转交|转胶|转教|转到|转给|转达|交给|移交|通知|联系|反映给)(?:给|到)?(?:相关的?)?"
-    # 马上转生态环境部门: 转 alone, right after the agent says when
-    r"|(?:马上|立即|立刻|这就|会|已经)转(?![交胶教到给达])"
-)
+    r"(?:转交|转胶|转教|转到|转给|转达|交给|移交|通知|联系|连续|反映给)(?:给|到)?(?:相关的?)?"
+    # 马上转生态环境部门: 转 alone, right after the agent says when (同时转住建部门: as well)
+    r"|(?:马上|立即|立刻|这就|会|已经|同时)转(?![交胶教到给达])"
+)  # 连续: Whisper's 联系 (立即连续消防)
 # How far after the verb a name may start and how long it may be (syllables).
 _MAX_OFFSET = 2
 _WINDOW = 10
 # A name of three or more syllables matches with at least this share of them (half credit
 # for a near one); a two-syllable name must sound exactly right.
 _MIN_SCORE = 0.75
+# A two-syllable name said with 部门 (four syllables) must have one of its own syllables
+# exactly right and the other near.
+_BUMEN = ["bu", "men"]
+_MIN_BUMEN_SCORE = 0.875
 # Short names the agents use that are not in the taxonomy's aliases: key -> names.
 _SPOKEN_NAMES: dict[str, tuple[str, ...]] = {
     "gas": ("燃气",),
@@ -73,6 +77,9 @@ def _names(taxonomy: Taxonomy) -> list[tuple[str, list[str]]]:
     for key, department in taxonomy.departments.items():
         spoken = [department.name.removeprefix("市"), *department.aliases]
         spoken += list(_SPOKEN_NAMES.get(key, ()))
+        # A two-syllable name must sound exactly right; said with 部门 after it, it is four
+        # syllables of which one may be near (住建部门 heard 注进部门).
+        spoken += [f"{name}部门" for name in spoken if len(name) == 2]
         for name in dict.fromkeys(spoken):
             syllables = _sounds(name)
             if len(syllables) >= 2 and all(syllables):
@@ -92,8 +99,12 @@ def _match(heard: Sequence[str], names: list[tuple[str, list[str]]]) -> tuple[fl
             score = sum(_syllable_score(h, m) for h, m in zip(part, syllables, strict=True)) / n
             if n == 2 and score < 1.0:
                 continue
-            # Longer names are better evidence: 卫生健康 beats 卫生 when both match.
-            score += 0.01 * n
+            bumen = n == 4 and syllables[2:] == _BUMEN
+            if bumen and score < _MIN_BUMEN_SCORE:
+                continue  # 住建部门 heard 注进部门, but not 研究部门 for 应急部门
+            # Longer names are better evidence: 卫生健康 beats 卫生 when both match (and
+            # 环境卫生 beats 卫生部门: 部门 is no part of the name).
+            score += 0.01 * (n - 2 if bumen else n)
             if score > best + 1e-9:
                 best, keys = score, {key}
             elif abs(score - best) <= 1e-9:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Iterable
 
 from classify.phonetic import main_sound, near, phrase_sounds, plosive_swap
@@ -125,3 +126,19 @@ def _starts_sharing_a_char(text: str, word: str) -> set[int]:
                 starts.add(pos - k)
             pos = text.find(ch, pos + 1)
     return starts
+
+
+# Latin letters Whisper writes for a syllable that sounds like them: 梯 (ti) as T in 电梯 and
+# 楼梯 (店TQ的, 3号电T). Same length, so evidence positions stay put.
+_LETTER_TI_RE = re.compile(r"([电店点垫])[Tt]|(楼)[Tt]")
+
+
+def letters_respelt(text: str) -> str:
+    """``text`` with Latin letters Whisper wrote for a word's syllable written as that
+    word (电T and 店T -> 电梯, 楼T -> 楼梯).
+
+    Examples:
+        >>> letters_respelt("卡在3号电T里了")
+        '卡在3号电梯里了'
+    """
+    return _LETTER_TI_RE.sub(lambda m: "楼梯" if m.group(2) else "电梯", text)

@@ -44,6 +44,7 @@ from classify.model_io import (
     save_model_dir,
 )
 from classify.phonetic import is_han, main_sound
+from classify.respell import letters_respelt
 from classify.scoring import describe_with, prediction_from_row
 from classify.segment import segment
 from classify.taxonomy import Taxonomy
@@ -82,8 +83,8 @@ def normalize_text(text: str) -> str:
     house numbers carry no topic, so every digit run becomes one ``0``. Punctuation
     becomes a space.
     """
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = _t2s().convert(text)
+    text = _t2s().convert(unicodedata.normalize("NFKC", text))
+    text = letters_respelt(text).lower()  # 电T: 电梯
     text = _DIGITS.sub("0", text)
     return " ".join(_NON_WORD.sub(" ", text).split())
 

@@ -46,7 +46,7 @@ import re
 from dataclasses import dataclass, field
 
 from classify.phonetic import main_sound, syllables
-from classify.respell import respell
+from classify.respell import letters_respelt, respell
 
 _CLAUSE_END = re.compile(r"[，,。.！!？?；;、\n\s]")
 _NEGATED_BEFORE = re.compile(
@@ -401,7 +401,7 @@ def detect_urgency(text: str, whole_call: str | None = None) -> Urgency:
         >>> detect_urgency("没有着火，就是消防通道被堵了").urgent
         False
     """
-    text = text.replace("著", "着")  # Whisper's variant: 压著电线, 睡不著
+    text = letters_respelt(text.replace("著", "着"))  # Whisper's 压著电线, 卡在电T里
     reasons = _dangers(text)
     respelt = respell_gas_smell(respell(text, _DANGER_WORDS))
     if respelt != text:

@@ -28,6 +28,9 @@ def taxonomy() -> Taxonomy:
         ("我们会转交环境卫生部门清运", {"sanitation"}),  # the longer name wins
         ("我们马上转生态环境部门和当地镇政府", {"ecology"}),  # 转 alone after 马上
         ("先生，我们马上转身派环境部门合当地震政府赶过去", {"ecology"}),  # as Whisper heard it
+        # 立即联系消防 with 联系 heard 连续; 同时转住建部门 with 住建 heard 注进 (部门 after it)
+        ("我这边立即连续消防救援合电T为宝单为过去，同时转注进部门都促处理", {"fire", "housing"}),
+        ("好的，我们马上转交延器部门紧急处理", {"gas"}),  # 燃气 heard 延器
     ],
 )
 def test_departments_named_after_a_handover(
@@ -46,6 +49,8 @@ def test_departments_named_after_a_handover(
         "我们会转交选皮部门",  # 选皮 is too far from 审批
         "他进门转一圈就说管子漏气了",  # 转 that hands nothing over
         "我已经转了好几个部门了",
+        "我们会转交研究部门处理",  # 研究 is not 应急: 部门 after a name allows one near syllable
+        "您贵姓，连续电话",  # 连续 (联系) before no department
     ],
 )
 def test_no_department_without_a_clear_handover(taxonomy: Taxonomy, text: str) -> None:

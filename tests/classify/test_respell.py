@@ -57,3 +57,11 @@ def test_sounds_like_rules() -> None:
     assert not sounds_like("金改", "井盖")  # 改 gai sounds right, but nothing is spelt right
     assert sounds_like("标下去", "掉下去")  # one plosive swapped, the rest spelt right
     assert not sounds_like("标下来", "掉下去")
+
+
+def test_letters_whisper_writes_for_a_syllable() -> None:
+    from classify.respell import letters_respelt
+
+    assert letters_respelt("我们写字楼店TQ的，3号电T") == "我们写字楼电梯Q的，3号电梯"
+    assert letters_respelt("楼T间堆满了杂物") == "楼梯间堆满了杂物"
+    assert letters_respelt("T恤，ABC") == "T恤，ABC"  # a T of its own stays
