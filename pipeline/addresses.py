@@ -189,7 +189,8 @@ def vote(
     transcript named like its town (上庄镇上庄村) follows the town when the town changes.
     The house number is the first reading's unless it is another reading's, or one of
     ``said_numbers`` (house numbers in the transcript's words that its address did not take
-    in), with a digit inserted (2006号 against 206号), or there is none. Compound and
+    in), with a digit inserted (2006号 against 206号), or there is none; between equally
+    supported numbers, one of ``said_numbers`` wins (98号 against 1918号). Compound and
     building come from the first reading that has any part.
     """
     present = [r for r in readings if r is not None]
@@ -216,8 +217,8 @@ def vote(
     numbers = [r.number for r in present]
     shorter = [*numbers, *said_numbers]
     merged.number = _without_inserted_digit(first.number, shorter) or _winner(
-        [_without_inserted_digit(n, shorter) for n in numbers]
-    )
+        [_without_inserted_digit(n, shorter) for n in numbers], known=said_numbers
+    )  # on a tie, the number the transcript's words say (98号 against 1918号)
     villages = [r.compound if _is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = _winner(villages)

@@ -303,6 +303,12 @@ def test_an_agents_fuller_read_back_leads() -> None:
         # towns of the counties, the county said as 线 for 县
         ("为暗示照线泛装线泛装村的，阿门村", "赵县范庄镇范庄村"),
         ("暗示无极线章段故政，章段故村等", "无极县张段固镇张段固村"),
+        # a town of the county one syllable off (zhong for zhuang), a village's 庄 heard 中
+        ("赵县反中镇南王中村，作坊在村西头", "赵县范庄镇南王庄村"),
+        ("赵县，饭中镇，饭中村就村东头", "赵县范庄镇范庄村"),
+        # 庄 by its sound anywhere in a village's name, a direction at its start
+        ("元氏县因村镇后桩村", "元氏县因村镇后庄村"),
+        ("元氏县槐阳镇难关村", "元氏县槐阳镇南关村"),
     ],
 )
 def test_villages_after_towns(text: str, expected: str) -> None:
@@ -331,5 +337,8 @@ def test_a_town_by_sound_needs_a_district_or_a_real_village_after_it() -> None:
     # spelt right, a three-character town still needs a place around it
     assert extract_addresses("对于家乡的发展") == []
     assert extract_addresses("我家在栾城镇") == ["栾城区栾城镇"]
+    # one syllable off, a town must be its county's and the only one that fits
+    assert extract_addresses("正定县反中镇") == ["正定县"]  # 范庄镇 is 赵县's
+    assert extract_addresses("中华大街城中村")[0].endswith("城中村")  # an urban village
     # a village with 家 in its name is a village all the same
     assert extract_addresses("我们在于家乡于家村")[0].startswith("井陉县于家乡")

@@ -136,6 +136,15 @@ def test_vote_undoes_an_inserted_digit_against_the_number_said() -> None:
     assert merged is not None and merged.text == "长安区谈固南大街2019号"
 
 
+def test_vote_breaks_a_tie_of_numbers_with_the_number_said() -> None:
+    # the transcript read only the district; the prompted readings disagree on the number
+    heard = [_parsed("桥西区"), _parsed("桥西区槐安西路1918号"), _parsed("桥西区槐安西路98号")]
+    merged = vote(heard, said_numbers=["98号"])
+    assert merged is not None and merged.text == "桥西区槐安西路98号"
+    merged = vote(heard)
+    assert merged is not None and merged.text == "桥西区槐安西路1918号"  # the first on a tie
+
+
 def test_vote_reads_x00y_as_x_hundred_and_y() -> None:
     # 二百零九号 written 2009号 in every reading, no number in the transcript's words
     heard = [_parsed("新华区中华北大街2009号康宁业小区12号楼"), _parsed("新华区中华北大街2009号")]
