@@ -56,10 +56,11 @@ _MOBILE_HEAD_RE = re.compile(r"1[3-9]\d")
 _TRAILING_QI_RE = re.compile(r"([0-9零幺一二三四五六七八九]{2,})区(?=$|[\s，,。.！!？?；;])")
 # 七 heard as 区 right after 幺 as Whisper writes it (要区区，三要要… for 幺七七，三幺幺…).
 _QI_AFTER_YAO_RE = re.compile(r"(?<=[要腰幺])区+")
-# 四 heard as 十 between two digits (三五八二二十零三幺六): no one reads a number with 十, but
-# 二十 is also a quantity, so it is read as 四 only when nothing else gives a full number.
+# 四 heard as 十 between two digits (三五八二二十零三幺六) or ending a group (七六二十，): no
+# one reads a number with 十, but 二十 is also a quantity, so it is read as 四 only when
+# nothing else gives a full number.
 _DIGIT_CHAR = "[0-9零幺一二三四五六七八九要腰]"
-_SHI_AS_SI_RE = re.compile(rf"(?<={_DIGIT_CHAR})十(?={_DIGIT_CHAR})")
+_SHI_AS_SI_RE = re.compile(rf"(?<={_DIGIT_CHAR})十(?={_DIGIT_CHAR}|[，,、。.\s]|$)")
 # Latin letters, full-width or not: in a reading of digits they only stand for pauses.
 _LATIN_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
 # Margin (s) kept around the digits when a long stretch is narrowed down to them.

@@ -75,6 +75,7 @@ def test_read_number_reads_a_trailing_qu_as_seven() -> None:
 
 def test_read_number_reads_shi_between_digits_as_si_when_nothing_else_fits() -> None:
     assert read_number("要三五八二二十零三要六") == "13582240316"  # 四 heard as 十
+    assert read_number("电话要三九，三要一五，七六二十") == "13931157624"  # ending a group
     # 十 stays a quantity when the number is whole without it, or no number comes of it
     assert read_number("我家住二十号楼，电话幺三八二七幺五零九四六") == "13827150946"
     assert read_number("三五二十，零三一一，八六二七") is None
