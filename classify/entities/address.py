@@ -127,6 +127,16 @@ _VILLAGE_AFTER_RE = re.compile(
 )
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
+# Villages are mostly named after a family (东杨庄, 北孟村, 东王庄): the words Whisper writes
+# for a surname's sound that no village name would hold (梦, 网, 洋, 找, 喊 ...), by surname.
+_SURNAME_HEARD_AS = {
+    heard: surname
+    for surname, words in {
+        "孟": "梦", "王": "网往忘", "杨": "洋羊样", "赵": "照找", "韩": "喊含",
+        "宋": "送", "孙": "损", "刘": "流留", "马": "码吗", "李": "理礼", "张": "章彰",
+    }.items()
+    for heard in words
+}  # fmt: skip
 # 庄, the commonest character of village names, and 中 as Whisper hears it at a name's end.
 _ZHUANG_SOUND = main_sound("庄")
 _ZHONG_SOUND = main_sound("中")
@@ -340,14 +350,17 @@ def _village_of_town(town: str, village: str, gaz: Gazetteer) -> str:
 def _village_spelt(village: str) -> str:
     """A village's name with the characters village names most often carry written as such
     where Whisper wrote another with their sound: 庄 for any zhuang (后桩村, 后装村 -> 后庄村)
-    and for zhong before 村 (南王中村 -> 南王庄村; 庄 is heard 中 at the end of a name), and a
+    and for zhong before 村 (南王中村 -> 南王庄村; 庄 is heard 中 at the end of a name), a
+    surname for a word no village is named with (前梦村 -> 前孟村, 东洋庄 -> 东杨庄), and a
     leading direction (被领村 -> 北领村, 男关村 -> 南关村). No gazetteer of villages exists, so
     this is a prior, not a lookup: 庄 ends 25 of the 59 village names of the call scripts,
-    none of them ends in 中.
+    none of them ends in 中, and most name a family.
 
     Examples:
         >>> _village_spelt("南王中村"), _village_spelt("后桩村"), _village_spelt("被领村")
         ('南王庄村', '后庄村', '北领村')
+        >>> _village_spelt("前梦村"), _village_spelt("东洋庄村")
+        ('前孟村', '东杨庄村')
         >>> _village_spelt("西营村"), _village_spelt("城中村")
         ('西营村', '城中村')
     """
@@ -357,6 +370,7 @@ def _village_spelt(village: str) -> str:
     for i, ch in enumerate(chars):
         if main_sound(ch) == _ZHUANG_SOUND:
             chars[i] = "庄"
+        chars[i] = _SURNAME_HEARD_AS.get(chars[i], chars[i])
     if main_sound(chars[-1]) == _ZHONG_SOUND and village != "城中村":  # an urban village
         chars[-1] = "庄"
     chars[0] = _DIRECTION_BY_SOUND.get(main_sound(chars[0]), chars[0])

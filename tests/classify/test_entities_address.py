@@ -309,6 +309,9 @@ def test_an_agents_fuller_read_back_leads() -> None:
         # 庄 by its sound anywhere in a village's name, a direction at its start
         ("元氏县因村镇后桩村", "元氏县因村镇后庄村"),
         ("元氏县槐阳镇难关村", "元氏县槐阳镇南关村"),
+        # a surname for a word no village is named with (梦 for 孟, 洋 for 杨)
+        ("正定县新城铺镇前梦村，村西头那个厂子", "正定县新城铺镇前孟村"),
+        ("元氏县槐阳镇西洋庄村", "元氏县槐阳镇西杨庄村"),
     ],
 )
 def test_villages_after_towns(text: str, expected: str) -> None:
