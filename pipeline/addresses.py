@@ -59,6 +59,10 @@ _HUNDRED_AS_ZERO_RE = re.compile(r"^([1-9])0(0[1-9]号)$")
 _SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)号(?!楼)")
 # What follows the roads of a junction: 交叉口 and the corner (东南角).
 _JUNCTION_TAIL_RE = re.compile(r"交叉口.*$")
+# The agent asking where (请问具体地址是哪里？您住在哪儿？说一下具体位置).
+_ADDRESS_QUESTION_RE = re.compile(r"地址|位置|在哪|哪里|哪儿|什么地方|住哪|哪个[村区县镇乡小]")
+# How much of a mono segment's end is its last words (the question before the answer).
+_QUESTION_TAIL_CHARS = 16
 # How close a place name must sound (mean loose distance per character) to count for a stretch.
 _STRETCH_SOUND_COST = 0.25
 # Neighbouring segments of the same speaker this close (s) may continue the address.
@@ -106,7 +110,9 @@ def address_stretch(
 ) -> Segment | None:
     """The caller's segment (with a following one that goes on with it) where the address is
     given: the one whose address shares most with ``first`` (the ticket's address), else the
-    one naming most of district, road and house number; then one where a house number is said
+    one naming most of district, road and house number; then the caller's answer to the
+    agent's question where (请您说一下具体位置。照线反装正，难还数营村, against the opening
+    我是赵县那边的 with more words that sound like places); then one where a house number is said
     (长安期轻眼睛 218号，催流言小区: the road garbled past reading); where no district, road or
     number is read, the one where more of the city's place names sound close to what was
     heard (照线饭中这南中村: 赵县 and 范庄镇 garbled past matching, against 开三马子往西韩村跑
@@ -118,7 +124,8 @@ def address_stretch(
     split = any(s.speaker == "caller" for s in transcript.segments)
     own = [s for s in transcript.segments if s.speaker == "caller" or not split]
     target = _best(first, gaz) if first else None
-    best: tuple[tuple[int, int, bool, int, int], Segment] | None = None
+    answers = _answers_to_address_question(transcript.segments, split)
+    best: tuple[tuple[int, int, bool, bool, int, int], Segment] | None = None
     for i, seg in enumerate(own):
         stretch = seg
         nxt = own[i + 1] if i + 1 < len(own) else None
@@ -134,10 +141,32 @@ def address_stretch(
         sounds = 0 if core else len(gaz.sounding_like(stretch.text, max_cost=_STRETCH_SOUND_COST))
         house_number = _HOUSE_NUMBER_SAID_RE.search(stretch.text) is not None
         marks = len(_PLACE_END_RE.findall(stretch.text))
-        key = (_overlap(address, target), core, house_number, sounds, marks)
+        answer = id(seg) in answers
+        key = (_overlap(address, target), core, answer, house_number, sounds, marks)
         if best is None or key > best[0]:
             best = (key, stretch)
     return _narrow(best[1], gaz) if best is not None else None
+
+
+def _answers_to_address_question(segments: Sequence[Segment], split: bool) -> set[int]:
+    """The segments (by ``id``) that answer the agent's question where: on two channels the
+    caller's, up to the agent's next turn; on one channel the segment right after one that
+    ends with the question (请您说一下具体位置。| 照线反装正，难还数营村).
+    """
+    answers: set[int] = set()
+    asked = False
+    for seg in segments:
+        if split and seg.speaker != "caller":
+            asked = _ADDRESS_QUESTION_RE.search(seg.text) is not None
+        elif split:
+            if asked:
+                answers.add(id(seg))
+        else:
+            if asked:
+                answers.add(id(seg))
+            tail = seg.text[-_QUESTION_TAIL_CHARS:]
+            asked = _ADDRESS_QUESTION_RE.search(tail) is not None
+    return answers
 
 
 def _narrow(stretch: Segment, gazetteer: Gazetteer) -> Segment:

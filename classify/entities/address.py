@@ -116,7 +116,7 @@ _TOWN_GAP = 2
 _TOWN_NEAR_COST = 0.75
 # A town with the road said after it (正定镇燕赵南大街), as one road.
 _TOWN_BEFORE_ROAD_RE = re.compile(r"^(.+?[镇乡])(?=.)")
-_TOWN_SUFFIX_SOUNDS = frozenset({"zen", "jin", "jian", "cen", "xian"})
+_TOWN_SUFFIX_SOUNDS = frozenset({"zen", "ze", "jin", "jian", "cen", "xian"})  # ze: 这
 _ROAD_SUFFIX_CHARS = frozenset("路街道")
 # Numerals that sound like 区 (qi, qu), as Whisper writes a district's suffix before a road.
 _QU_NUMERALS = frozenset("七7")
@@ -137,6 +137,19 @@ _SURNAME_HEARD_AS = {
     }.items()
     for heard in words
 }  # fmt: skip
+# Other words Whisper writes that no village name holds, for the village word of their sound
+# (南港投村 for 南岗头村, 西柳赢村 for 西柳营村).
+_VILLAGE_WORD_HEARD_AS = {"投": "头", "赢": "营", "港": "岗"}
+# The common surnames, most common first: a one-character name before 庄 is a family's
+# (后阳庄 -> 后杨庄).
+_SURNAMES_BY_FREQUENCY = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_SURNAME_BY_SOUND: dict[str, str] = {}
+for _surname in _SURNAMES_BY_FREQUENCY:
+    _SURNAME_BY_SOUND.setdefault(main_sound(_surname), _surname)
 # 庄, the commonest character of village names, and 中 as Whisper hears it at a name's end.
 _ZHUANG_SOUND = main_sound("庄")
 _ZHONG_SOUND = main_sound("中")
@@ -153,6 +166,14 @@ _NUMBER_REACH = 20
 # A house number taken back (410号，我不对，411号; 说错了，是411号).
 _NUMBER_CORRECTION_RE = re.compile(
     r"[\s，,]{0,2}(?:我|哦|啊|呃)?(?:不对不对|不对|说错了|错了)[\s，,]{0,2}(?:是|应该是)?"
+)
+# A house number taken back later in the call (…381号，对吗？我刚才说反了，是318号): the cue,
+# then the number within a few characters.
+_TAKE_BACK_CUE_RE = re.compile(r"说反了|说倒了|念反了|反了|说错了|不对|不是")
+_TAKE_BACK_REACH = 14
+_SENTENCE_END_RE = re.compile(r"[。？！?!]")
+_TAKEN_BACK_NUMBER_RE = re.compile(
+    rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
 _HOUSE_NUMBER_AHEAD_RE = re.compile(
     rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
@@ -266,7 +287,13 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         address.compound = _village_of_town(address.road, _village_spelt(address.compound), gaz)
         addresses.append(address)
         cursor = address.end
-    return _with_district_after(text, addresses)
+    addresses = _with_district_after(text, addresses)
+    for i, address in enumerate(addresses):
+        # Up to another place (a read-back of the same road is no other place).
+        other = (a.start for a in addresses[i + 1 :] if a.road and a.road != address.road)
+        until = next(other, len(text))
+        address.number = _number_taken_back(text, address, until) or address.number
+    return addresses
 
 
 def _with_district_after(text: str, addresses: list[Address]) -> list[Address]:
@@ -351,16 +378,21 @@ def _village_spelt(village: str) -> str:
     """A village's name with the characters village names most often carry written as such
     where Whisper wrote another with their sound: 庄 for any zhuang (后桩村, 后装村 -> 后庄村)
     and for zhong before 村 (南王中村 -> 南王庄村; 庄 is heard 中 at the end of a name), a
-    surname for a word no village is named with (前梦村 -> 前孟村, 东洋庄 -> 东杨庄), and a
-    leading direction (被领村 -> 北领村, 男关村 -> 南关村). No gazetteer of villages exists, so
-    this is a prior, not a lookup: 庄 ends 25 of the 59 village names of the call scripts,
-    none of them ends in 中, and most name a family.
+    surname for a word no village is named with (前梦村 -> 前孟村, 东洋庄 -> 东杨庄), the
+    village word for another such word (南港投村 -> 南岗头村, 西柳赢村 -> 西柳营村), a family
+    for the one character before 庄 (after a direction, if any) that is no surname (后阳庄 ->
+    后杨庄), and a leading direction (被领村 -> 北领村, 男关村 -> 南关村). No gazetteer of
+    villages exists, so this is a prior, not a lookup: 庄 ends 25 of the 59 village names of
+    the call scripts, none of them ends in 中, and most name a family; it changes none of the
+    54 distinct village names of the scripts.
 
     Examples:
         >>> _village_spelt("南王中村"), _village_spelt("后桩村"), _village_spelt("被领村")
         ('南王庄村', '后庄村', '北领村')
         >>> _village_spelt("前梦村"), _village_spelt("东洋庄村")
         ('前孟村', '东杨庄村')
+        >>> _village_spelt("南港投村"), _village_spelt("后阳庄村"), _village_spelt("北辛庄村")
+        ('南岗头村', '后杨庄村', '北辛庄村')
         >>> _village_spelt("西营村"), _village_spelt("城中村")
         ('西营村', '城中村')
     """
@@ -371,9 +403,14 @@ def _village_spelt(village: str) -> str:
         if main_sound(ch) == _ZHUANG_SOUND:
             chars[i] = "庄"
         chars[i] = _SURNAME_HEARD_AS.get(chars[i], chars[i])
+        chars[i] = _VILLAGE_WORD_HEARD_AS.get(chars[i], chars[i])
     if main_sound(chars[-1]) == _ZHONG_SOUND and village != "城中村":  # an urban village
         chars[-1] = "庄"
     chars[0] = _DIRECTION_BY_SOUND.get(main_sound(chars[0]), chars[0])
+    if len(chars) >= 2 and chars[-1] == "庄" and (len(chars) == 2 or chars[-3] in "东南西北前后"):
+        family = chars[-2]
+        if family not in _SURNAMES_BY_FREQUENCY and family not in "东南西北前后上下大小新老中":
+            chars[-2] = _SURNAME_BY_SOUND.get(main_sound(family), family)
     return "".join(chars) + "村"
 
 
@@ -579,8 +616,10 @@ def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) ->
         after_district = district is not None
         if not after_district and not _VILLAGE_AFTER_RE.match(text, end):
             continue
+        # 新安镇 of 正定县 sounds as 兴安镇 of 藁城区: the district said before picks one.
+        own_towns = _towns_of(district, gazetteer) if district else ()
         for suffix in "镇乡":
-            place = gazetteer.closest(said[:-1] + suffix, "town", max_cost=0.0)
+            place = gazetteer.closest(said[:-1] + suffix, "town", max_cost=0.0, prefer=own_towns)
             if place is not None:
                 matches.append(
                     PlaceMatch(place=place, start=start, end=end, said=said, typos=1, near=0)
@@ -588,6 +627,15 @@ def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) ->
                 taken.append((start, end))
                 break
     return matches
+
+
+def _towns_of(district: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The towns the gazetteer places in ``district``."""
+    return tuple(
+        place.name
+        for place in gazetteer.places
+        if place.kind == "town" and gazetteer.district_of(place.name) == district
+    )
 
 
 def _town_of_district_by_sound(said: str, district: str, gazetteer: Gazetteer) -> Place | None:
@@ -749,8 +797,10 @@ def _read_address(
             fixed = _number_corrected(text, cursor)
             if fixed is not None:  # 410号，我不对，411号: the number said after the correction
                 address.number, cursor = fixed
-        if kind in ("number", "district") and _STRAY_RE.match(text, cursor):
-            cursor += 1  # 112号一，光明小区: Whisper heard a stray character in the pause
+        town = kind == "road" and value.endswith(("镇", "乡"))
+        if (kind in ("number", "district") or town) and _STRAY_RE.match(text, cursor):
+            # 112号一，光明小区; 新安阵屋，西沿河村: Whisper heard a stray character in the pause
+            cursor += 1
     address.end = cursor
     return address
 
@@ -813,6 +863,36 @@ def _number_corrected(text: str, pos: int) -> tuple[str, int] | None:
         return None
     number = house_number_at(text, m.end(), _STOP_CHARS)
     return None if number is None else (number[0], number[2])
+
+
+def _number_taken_back(text: str, address: Address, until: int) -> str | None:
+    """The house number the caller says instead of ``address``'s after taking it back,
+    before ``until`` (…和平路381号，对吗？我刚才说反了，是318号): one with the same digits in
+    another order or one digit changed, so that a phone correction or another place's
+    number is not taken for it.
+    """
+    if not address.number:
+        return None
+    said = address.number.removesuffix("号")
+    taken: str | None = None
+    for cue in _TAKE_BACK_CUE_RE.finditer(text, address.end, until):
+        reach = min(until, cue.end() + _TAKE_BACK_REACH)
+        for m in _TAKEN_BACK_NUMBER_RE.finditer(text, cue.end(), reach):
+            if _SENTENCE_END_RE.search(text, cue.end(), m.start()):
+                break
+            try:
+                number = number_to_arabic(m.group(1))
+            except ValueError:
+                continue
+            if number != said and len(number) == len(said) and _near_number(number, said):
+                taken = number + "号"
+                break
+    return taken
+
+
+def _near_number(a: str, b: str) -> bool:
+    """Whether two numbers of one length have the same digits, or differ in one."""
+    return sorted(a) == sorted(b) or sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _number_ahead(text: str, pos: int, starts: dict[int, _Anchor]) -> tuple[str, str, int] | None:

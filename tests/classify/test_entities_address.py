@@ -210,6 +210,11 @@ def test_custom_gazetteer() -> None:
         ("证定是烟照南大街88号，长山花园小区", "正定县燕赵南大街88号长山花园"),
         # the house number after a landmark clause
         ("正定县中山东路，大佛寺往东一点儿，158号", "正定县中山东路158号"),
+        # a town's 镇 heard as 这 after its county; the village's 岗头 as 港投
+        ("你好，我是晋州市怀术这南港投村为，我们村西投有格收费品的厂增", "晋州市槐树镇南岗头村"),
+        # a town that sounds like another county's (兴安镇 of 藁城区), a stray character
+        # before the pause and the village
+        ("在正定县新安阵屋，西沿河村，就是村东头村上大路的那个石字路口", "正定县新安镇西沿河村"),
         # a house number taken back
         ("新华区和平西路410号，我不对411号，太和家园", "新华区和平西路411号太和家园"),
         # the county town with 里头 before the road
@@ -229,6 +234,26 @@ def test_custom_gazetteer() -> None:
 )
 def test_addresses_as_whisper_writes_them(text: str, expected: str) -> None:
     assert extract_addresses(text) == [expected]
+
+
+def test_a_house_number_taken_back_later_is_the_one_kept() -> None:
+    # the agent's read-back, then the caller: 我刚才说反了，是318号
+    text = (
+        "新华缺和评路381号，康略院小区，缺号楼，好的，新华区和评论381号，康乐院小区7号楼，"
+        "对吗，我刚才说反了是318号 318 康略院小区"
+    )
+    assert extract_addresses(text)[0] == "新华区和平路318号康略院小区"
+    assert extract_addresses("长安区中山东路128号阳光小区，不是128号，是129号") == [
+        "长安区中山东路129号阳光小区"
+    ]
+    # no house number in the correction (a building, a phone), or one no slip of this number
+    for text in (
+        "长安区中山东路128号阳光小区3号楼，不对，是5号楼",
+        "长安区中山东路128号阳光小区，电话不对，是一三九",
+        "长安区中山东路128号阳光小区，不对，我说的是56号那家",
+        "长安区中山东路128号阳光小区，不是128号。我想问一下129号",
+    ):
+        assert extract_addresses(text)[0].startswith("长安区中山东路128号"), text
 
 
 def test_a_road_said_before_the_full_address_is_dropped() -> None:

@@ -170,6 +170,24 @@ def test_address_stretch_finds_the_callers_address() -> None:
     villages = Segment(10.0, 14.0, "都得去别的村拉水，往西韩村跑了好几趟，村委会报上去了", "caller")
     stretch = address_stretch(transcript_of(agent, garbled, villages), None)
     assert stretch is not None and stretch.start == 3.0
+    # the answer to the agent's question where beats the opening with more words that sound
+    # like places, on one channel (no speakers) and on two
+    ask = Segment(20.76, 23.56, "请您说一下这体位置。")
+    opening = Segment(
+        7.24,
+        20.76,
+        "你好，我是赵先生那边等，向反应一下垃圾的时候，我们村区口拿个垃圾点，"
+        "得有半个月没人来垃圾，垃圾捧早就满了，都堆到路边上了。",
+    )
+    answer = Segment(23.96, 30.6, "照线反装正，难还数营村，就是村区口村那条路边上的垃圾点。")
+    after = Segment(30.6, 33.64, "好的，那边现在是什么情况。")
+    greeting = Segment(0.2, 7.24, "你好，央二三四五，是民服务界线，请问有什么可以帮您。")
+    stretch = address_stretch(transcript_of(greeting, opening, ask, answer, after), None)
+    assert stretch is not None and stretch.start == 23.96
+    opening, answer = (Segment(s.start, s.end, s.text, "caller") for s in (opening, answer))
+    ask = Segment(ask.start, ask.end, ask.text, "agent")
+    stretch = address_stretch(transcript_of(opening, ask, answer), None)
+    assert stretch is not None and stretch.start == 23.96
     # a house number said beats 楼 in 楼道, 楼底下, 三楼 (长安区青园街 garbled past reading)
     stairs = Segment(3.0, 9.0, "我就在楼底下站着，味儿是从三楼那家出来的，楼道里全是", "caller")
     number = Segment(20.0, 25.0, "我们这是长安期轻眼睛 218号，催流言小区", "caller")
