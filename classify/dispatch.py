@@ -24,7 +24,8 @@ from classify.taxonomy import Taxonomy
 _HANDOVER = re.compile(
     r"(?:转交|转胶|转教|转到|转给|转达|交给|移交|通知|联系|连续|反映给)(?:给|到)?(?:相关的?)?"
     # 马上转生态环境部门: 转 alone, right after the agent says when (同时转住建部门: as well)
-    r"|(?:马上|立即|立刻|这就|会|已经|同时)转(?![交胶教到给达])"
+    # or for whom (我给您转园林部门)
+    r"|(?:马上|立即|立刻|这就|会|已经|同时|给您|帮您|给你|帮你)转(?![交胶教到给达])"
 )  # 连续: Whisper's 联系 (立即连续消防)
 # How far after the verb a name may start and how long it may be (syllables).
 _MAX_OFFSET = 2

@@ -175,7 +175,7 @@ _RULES: tuple[_Rule, ...] = (
         # Smoke rising through a building (黑烟一个劲儿往上蹿, 楼道里全是浓烟); 黑烟 alone may be a
         # factory's, so it counts only moving up or inside.
         _rx(
-            r"烟[^，,。.！!？?\s]{0,6}?(?:往上|往外)?(?:蹿|窜|穿|冲|涌)"
+            r"烟[^，,。.！!？?\s]{0,6}?(?:往上|往外)?(?:蹿|窜|穿|冲|涌)|往上冒[^，,。.！!？?\s]{0,2}?烟"
             r"|(?:楼道|楼梯|楼里|屋里|家里|单元)[^。.！!？?]{0,8}?(?:黑烟|浓烟|全是烟|都是烟)(?!味)"
         ),
         # Smoke from a chimney, a grill or burning rubbish is an air-pollution complaint.

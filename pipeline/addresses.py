@@ -205,6 +205,7 @@ def vote(
     known: Collection[str] = (),
     district_of: Mapping[str, str] | None = None,
     said_numbers: Sequence[str] = (),
+    retaken: bool = False,
 ) -> Address | None:
     """One address from several readings of the same words, part by part.
 
@@ -220,7 +221,9 @@ def vote(
     ``said_numbers`` (house numbers in the transcript's words that its address did not take
     in), with a digit inserted (2006号 against 206号), or there is none; between equally
     supported numbers, one of ``said_numbers`` wins (98号 against 1918号). Compound and
-    building come from the first reading that has any part.
+    building come from the first reading that has any part. When the first reading's
+    village is the one the caller said after taking another back (``retaken``), it stands:
+    the other readings, of the stretch before the correction, hear the one taken back.
     """
     present = [r for r in readings if r is not None]
     if not present:
@@ -250,7 +253,7 @@ def vote(
     )  # on a tie, the number the transcript's words say (98号 against 1918号)
     villages = [r.compound if _is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
-        merged.compound = _winner(villages)
+        merged.compound = first.compound if retaken and _is_village(first) else _winner(villages)
         merged.building = ""
         town = first.road
         if merged.compound == first.compound == town[:-1] + "村" and merged.road != town:
@@ -349,11 +352,17 @@ def confirm_address(
             said_numbers.append(number_to_arabic(m.group(1)) + "号")
         except ValueError:  # not a number after all (十百)
             continue
+    # The ticket's address may hold a village the caller said after taking one back, later
+    # in the call than the stretch.
+    retaken = bool(first) and any(
+        a.retaken and a.text == first for a in parse_addresses(transcript.caller_text, gaz)
+    )
     merged = vote(
         parsed,
         known=set(gaz.names("road")),
         district_of=place_districts(gaz),
         said_numbers=said_numbers,
+        retaken=retaken,
     )
     chosen = merged.text if merged is not None else None
     logger.info("address check %s: %s -> %s", path.name, readings, chosen)

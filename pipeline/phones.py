@@ -75,6 +75,11 @@ _LAST_GROUP_RE = re.compile(
     r"(?:最后|后面|后边|尾号|后)(?:四位|四个数|那几位|几位|一组)?数?(?:应该)?[是为]"
 )
 _LAST_GROUP_REACH = 40
+# The caller naming the last digit or two (不对，最后一位是五; 最后两位是四七).
+_LAST_DIGITS_RE = re.compile(
+    rf"(?:最后|后面|末)([一1两二2])位数?(?:应该)?[是为][\s，,]?({_DIGIT_CHAR}{{1,2}})"
+)
+_COUNT_VALUES = {"一": 1, "1": 1, "两": 2, "二": 2, "2": 2}
 # Said before a stretch so that the extractor treats its digits as a phone number.
 _CUE = "电话"
 
@@ -232,10 +237,17 @@ def _rejected_at_end(text: str) -> bool:
 
 def _mend_group(number: str, after: str) -> str | None:
     """``number`` with the group of four digits said first in ``after`` put in its place:
-    the last group, or the middle one of a mobile when the caller says 中间. None when
-    ``after`` opens with no such group or it changes nothing."""
+    the last group, or the middle one of a mobile when the caller says 中间; or with its last
+    digit or two when the caller names them (最后一位是五). None when ``after`` opens with no
+    such group or it changes nothing."""
     if len(number) < FULL_DIGITS:
         return None
+    last = _LAST_DIGITS_RE.search(after[:_MEND_REACH])
+    if last is not None and len(last.group(2)) >= _COUNT_VALUES[last.group(1)]:
+        count = _COUNT_VALUES[last.group(1)]
+        digits = "".join(_SPOKEN_DIGIT_VALUES[ch] for ch in last.group(2)[:count])
+        mended = number[:-count] + digits
+        return mended if mended != number else None
     groups = find_groups(after[:_MEND_REACH])
     named = _LAST_GROUP_RE.search(after[:_LAST_GROUP_REACH])
     if not groups and named is not None:

@@ -138,8 +138,8 @@ _SURNAME_HEARD_AS = {
     for heard in words
 }  # fmt: skip
 # Other words Whisper writes that no village name holds, for the village word of their sound
-# (南港投村 for 南岗头村, 西柳赢村 for 西柳营村).
-_VILLAGE_WORD_HEARD_AS = {"投": "头", "赢": "营", "港": "岗"}
+# (南港投村 for 南岗头村, 西柳赢村 for 西柳营村, 李嘉营村 for 李家营村).
+_VILLAGE_WORD_HEARD_AS = {"投": "头", "赢": "营", "港": "岗", "嘉": "家", "佳": "家", "债": "寨"}
 # The common surnames, most common first: a one-character name before 庄 is a family's
 # (后阳庄 -> 后杨庄).
 _SURNAMES_BY_FREQUENCY = (
@@ -169,12 +169,20 @@ _NUMBER_CORRECTION_RE = re.compile(
 )
 # A house number taken back later in the call (…381号，对吗？我刚才说反了，是318号): the cue,
 # then the number within a few characters.
-_TAKE_BACK_CUE_RE = re.compile(r"说反了|说倒了|念反了|反了|说错了|不对|不是")
+_TAKE_BACK_CUE_RE = re.compile(r"说反了|说倒了|念反了|反了|说错了|说差了|不对|不是")
+# ... and a village (不是 may say which village it is not: 不是范庄镇西王村).
+_VILLAGE_TAKE_BACK_RE = re.compile(r"说错了|说差了|不对")
 _TAKE_BACK_REACH = 14
 _SENTENCE_END_RE = re.compile(r"[。？！?!]")
 _TAKEN_BACK_NUMBER_RE = re.compile(
     rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
+# A street of a village and the house number on it (中心街二十六号, 二街三十六号, 南街15号).
+_VILLAGE_STREET_RE = re.compile(
+    rf"[\s，,、]{{0,2}}((?:{NUMBER_PATTERN})?[^\W\d，,。村镇乡]{{0,3}}?(?:大街|街|路|巷|胡同))"
+    rf"[\s，,]?({NUMBER_PATTERN})\s*号(?!楼|线|码)"
+)
+_LEADING_NUMBER_RE = re.compile(rf"^{NUMBER_PATTERN}")
 _HOUSE_NUMBER_AHEAD_RE = re.compile(
     rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
@@ -218,6 +226,8 @@ class Address:
             missing ``district``.
         start: Index in the source text where the address begins.
         end: Index one past where it ends.
+        retaken: The house number or village is the one the caller said after taking back
+            the first (…381号，对吗？我刚才说反了，是318号).
     """
 
     district: str = ""
@@ -228,6 +238,7 @@ class Address:
     inferred_district: str = ""
     start: int = 0
     end: int = 0
+    retaken: bool = False
 
     @property
     def text(self) -> str:
@@ -285,6 +296,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         if address.road and not address.district:
             address.inferred_district = _district_of_road(address.road, gaz)
         address.compound = _village_of_town(address.road, _village_spelt(address.compound), gaz)
+        _read_village_street(text, address)
         addresses.append(address)
         cursor = address.end
     addresses = _with_district_after(text, addresses)
@@ -292,8 +304,33 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         # Up to another place (a read-back of the same road is no other place).
         other = (a.start for a in addresses[i + 1 :] if a.road and a.road != address.road)
         until = next(other, len(text))
-        address.number = _number_taken_back(text, address, until) or address.number
+        number = _number_taken_back(text, address, until)
+        village = _village_taken_back(text, address, addresses[i + 1 :])
+        if number or village:
+            address.number = number or address.number
+            address.compound = village or address.compound
+            address.retaken = True
     return addresses
+
+
+def _read_village_street(text: str, address: Address) -> None:
+    """A street and house number said right after a village (后韩家营村，中心街二十六号;
+    东郭庄村二街三十六号) are where in the village: they become the address's building part,
+    after the village, rather than an address of their own."""
+    if not (address.road.endswith(("镇", "乡")) and address.compound.endswith("村")):
+        return
+    if address.number or address.building:
+        return
+    m = _VILLAGE_STREET_RE.match(text, address.end)
+    if m is None:
+        return
+    try:
+        street = _LEADING_NUMBER_RE.sub(lambda n: number_to_arabic(n.group()), m.group(1))
+        number = number_to_arabic(m.group(2))
+    except ValueError:  # not a number after all (十百)
+        return
+    address.building = f"{street}{number}号"
+    address.end = m.end()
 
 
 def _with_district_after(text: str, addresses: list[Address]) -> list[Address]:
@@ -393,6 +430,8 @@ def _village_spelt(village: str) -> str:
         ('前孟村', '东杨庄村')
         >>> _village_spelt("南港投村"), _village_spelt("后阳庄村"), _village_spelt("北辛庄村")
         ('南岗头村', '后杨庄村', '北辛庄村')
+        >>> _village_spelt("李嘉营村"), _village_spelt("南辛债村")
+        ('李家营村', '南辛寨村')
         >>> _village_spelt("西营村"), _village_spelt("城中村")
         ('西营村', '城中村')
     """
@@ -888,6 +927,24 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
                 taken = number + "号"
                 break
     return taken
+
+
+def _village_taken_back(text: str, address: Address, later: list[Address]) -> str | None:
+    """The village the caller names instead of ``address``'s after taking it back: a later
+    address in the same town with another village, a take-back cue between (…鞋杨庄村，对吗？
+    不对，我说差了，是后杨庄…，范庄镇后杨庄村)."""
+    if not (address.road.endswith(("镇", "乡")) and address.compound.endswith("村")):
+        return None
+    for other in later:
+        if other.road != address.road:
+            return None
+        if (
+            other.compound.endswith("村")
+            and other.compound != address.compound
+            and _VILLAGE_TAKE_BACK_RE.search(text, address.end, other.start)
+        ):
+            return other.compound
+    return None
 
 
 def _near_number(a: str, b: str) -> bool:

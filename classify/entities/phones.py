@@ -300,6 +300,10 @@ def _as_phone(text: str, digits: str, start: int, end: int) -> str | None:
         return digits[2:]
     if _MOBILE_RE.fullmatch(digits) or _LANDLINE_RE.fullmatch(digits):
         return digits
+    if text[start : start + 1] == "两" and _MOBILE_RE.fullmatch("1" + digits[1:]):
+        # No mobile begins with 2, and 两 is no way to read a phone's digit 2 at its start:
+        # Whisper heard the opening 幺 as 两 (两三八三一二七五九四六).
+        return "1" + digits[1:]
     if _LOCAL_RE.fullmatch(digits) and cue >= 0:
         return digits
     return None

@@ -30,6 +30,8 @@ def taxonomy() -> Taxonomy:
         ("先生，我们马上转身派环境部门合当地震政府赶过去", {"ecology"}),  # as Whisper heard it
         # 立即联系消防 with 联系 heard 连续; 同时转住建部门 with 住建 heard 注进 (部门 after it)
         ("我这边立即连续消防救援合电T为宝单为过去，同时转注进部门都促处理", {"fire", "housing"}),
+        # 给您转: the hand-over said for the caller (园林 heard 员领)
+        ("杜大爷，我给您转员领部门，让他们派人去看看", {"garden"}),
         ("好的，我们马上转交延器部门紧急处理", {"gas"}),  # 燃气 heard 延器
     ],
 )

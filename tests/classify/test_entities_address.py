@@ -256,6 +256,17 @@ def test_a_house_number_taken_back_later_is_the_one_kept() -> None:
         assert extract_addresses(text)[0].startswith("长安区中山东路128号"), text
 
 
+def test_a_village_taken_back_later_is_the_one_kept() -> None:
+    text = (
+        "照线，范装镇，鞋杨装村，村西骂个排水局，照线范装镇鞋杨装村，对吗？"
+        "艾不对，我说差了，是后杨装，前后的红鞋杨装是我们隔壁村，范装镇后杨装村"
+    )
+    assert extract_addresses(text) == ["赵县范庄镇后杨庄村"]
+    # 不是 names the village it is not
+    text = "赵县范庄镇东王村，不是范庄镇西王村，我们是东王村"
+    assert extract_addresses(text)[0] == "赵县范庄镇东王村"
+
+
 def test_a_road_said_before_the_full_address_is_dropped() -> None:
     text = "能不能开一条夜班车，从火车站到坦南路这边？我住在艺华区坦南路199号，南宴小区2号楼"
     assert extract_addresses(text) == ["裕华区塔南路199号南宴小区2号楼"]

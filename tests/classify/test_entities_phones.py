@@ -127,6 +127,8 @@ def test_mask_phone(phone: str, masked: str) -> None:
         ("不对不对，我这一慌，是1305,186,1305,5724，好的", ["18613055724"]),
         # 幺 written 鸟 at the head of the first group
         ("电话鸟八六，三三零五，二七幺四。", ["18633052714"]),
+        # 幺 heard as 两 at the head: no mobile begins with 2
+        ("两三八三一二七五九四六，我信顿手机一直开枕", ["13831275946"]),
     ],
 )
 def test_phones_as_whisper_writes_them(text: str, expected: list[str]) -> None:
@@ -148,6 +150,7 @@ def test_phones_as_whisper_writes_them(text: str, expected: list[str]) -> None:
         "他说要三八六六二零四幺七五",  # homophones without a phone cue or three groups
         "电话是139,3210,775，再说一遍",
         "卡号6222,0212,3456,7890,123",  # a card number: the groups before are not the rest
+        "电话二三八三一二七五九四六",  # 二 is a 2 said: no guess which digit was meant
     ],
 )
 def test_garbled_numbers_that_are_not_guessed(text: str) -> None:

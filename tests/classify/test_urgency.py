@@ -216,6 +216,7 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
         ),
         ("红绿灯的甘子刚才到了，整个横在马路上了，过来的车都等猛打方向绕过去", "倒伏物阻断道路"),
         ("红绿灯的甘子样车给撞到了，横在南边那个进口道上，灯前灭了", "倒伏物阻断道路"),
+        ("充著充著就冒烟了现在呼呼往上冒黑烟冷有火苗灯", "火情"),  # 黑烟 rising in a building
     ],
 )
 def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
@@ -242,6 +243,7 @@ def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
         "车上的老人差点摔倒，司机开车太猛了",
         "他说这个道理论证得很清楚",
         "这个人说话横在道理上",
+        "楼下烧烤摊天天往上冒烟，呛得不行",
         "楼道墙皮往下掉渣，挺难看的",
         "卫生间瓷砖掉了好几块，想找人修一下",
         "上礼拜好多人吃了拉肚子，现在都好了，想投诉这个饭店",

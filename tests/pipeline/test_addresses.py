@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from asr.types import Segment
-from classify.entities.address import Address, parse_addresses
+from classify.entities.address import Address, extract_addresses, parse_addresses
 from classify.gazetteer import load_gazetteer
 from classify.phonetic import loose_distance
 from pipeline.addresses import (
@@ -217,6 +217,23 @@ def test_confirm_address_prompts_with_place_names_and_votes() -> None:
     ]
     assert with_confirmed([], "长安区") == ["长安区"]
     assert with_confirmed(["长安区"], None) == ["长安区"]
+
+
+def test_a_village_taken_back_outlasts_readings_of_the_one_taken_back() -> None:
+    said = Segment(45.5, 54.7, "照线，范装镇，鞋杨装村，村西骂个排水局，照线范装镇鞋杨装村，对吗？")
+    fixed = Segment(
+        54.7, 70.4, "艾不对，我说差了，是后杨装，前后的红鞋杨装是我们隔壁村，范装镇后杨装村，"
+    )
+    transcript = transcript_of(said, fixed)
+    first = extract_addresses(transcript.caller_text)[0]
+    assert first == "赵县范庄镇后杨庄村"
+    fake = FakeRedecoder({"places": "赵县、范庄镇、鞋杨庄村", "places-slow": "赵县范庄镇鞋杨庄村"})
+    check = confirm_address(Path("x.wav"), transcript, first, fake)
+    assert check is not None and check.address == "赵县范庄镇后杨庄村"
+    # without the correction the readings' village stands
+    fake = FakeRedecoder({"places": "赵县、范庄镇、鞋杨庄村", "places-slow": "赵县范庄镇鞋杨庄村"})
+    check = confirm_address(Path("x.wav"), transcript_of(said), "赵县范庄镇后杨庄村", fake)
+    assert check is not None and check.address == "赵县范庄镇鞋杨庄村"
 
 
 def test_transcriber_redecodes_the_callers_address() -> None:

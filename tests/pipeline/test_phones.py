@@ -43,6 +43,12 @@ def test_a_correction_may_say_one_group_again() -> None:
     assert read_number(text) == "15931207648"
     text = "电话幺三八零三幺幺二八四七，不对不对，我刚才说错了，后四位应该是二八七四"
     assert read_number(text) == "13803112874"
+    # the last digit or two named (最后一位是五), after the agent's read-back got it wrong
+    text = "电话是177,3260,8415，我附数1.177,3260,8419，对吗？，不对，最后1位是5,8415，好的"
+    assert read_number(text) == "17732608415"
+    assert read_number("电话137,8402,5513，137,8402,5531对吗？不对，最后两位是一三") == (
+        "13784025513"
+    )
 
 
 def test_a_number_restated_with_a_digit_changed_is_a_correction() -> None:
