@@ -127,6 +127,7 @@ _VILLAGE_AFTER_RE = re.compile(
 )
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
+_FRONT_BACK_BY_SOUND = {main_sound(ch): ch for ch in "前后"}
 # Villages are mostly named after a family (东杨庄, 北孟村, 东王庄): the words Whisper writes
 # for a surname's sound that no village name would hold (梦, 网, 洋, 找, 喊 ...), by surname.
 _SURNAME_HEARD_AS = {
@@ -183,6 +184,9 @@ _VILLAGE_STREET_RE = re.compile(
     rf"[\s，,]?({NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
 _LEADING_NUMBER_RE = re.compile(rf"^{NUMBER_PATTERN}")
+# 区石 heard as 七十 and written 70 between a district's first two characters and the rest
+# of a road's name (路前70同路: 鹿泉区石铜路).
+_QU_SHI_RE = re.compile(rf"([{_HAN}]{{2}})70(?=[{_HAN}]{{1,3}}(?:大街|路|街))")
 _HOUSE_NUMBER_AHEAD_RE = re.compile(
     rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
@@ -273,7 +277,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         Addresses that name at least a district, road, landmark or compound.
     """
     gaz = gazetteer or load_gazetteer()
-    text = respell_buildings(text)
+    text = _qu_shi_respelt(respell_buildings(text), gaz)
     places = gaz.find(text)
     places = [m for m in places if _plausible_town(text, m, places)]
     places += _districts_by_sound(text, gaz, places)
@@ -418,10 +422,11 @@ def _village_spelt(village: str) -> str:
     surname for a word no village is named with (前梦村 -> 前孟村, 东洋庄 -> 东杨庄), the
     village word for another such word (南港投村 -> 南岗头村, 西柳赢村 -> 西柳营村), a family
     for the one character before 庄 (after a direction, if any) that is no surname (后阳庄 ->
-    后杨庄), and a leading direction (被领村 -> 北领村, 男关村 -> 南关村). No gazetteer of
-    villages exists, so this is a prior, not a lookup: 庄 ends 25 of the 59 village names of
-    the call scripts, none of them ends in 中, and most name a family; it changes none of the
-    54 distinct village names of the scripts.
+    后杨庄), and a leading direction (被领村 -> 北领村, 男关村 -> 南关村; 前 and 后 but for a
+    surname: 厚杨庄 -> 后杨庄, 钱家庄 stays). No gazetteer of villages exists, so this is a
+    prior, not a lookup: 庄 ends 25 of the 59 village names of the call scripts of the eighth
+    session, none of them ends in 中, and most name a family; it changes none of the 61
+    distinct village names of the scripts up to dev27.
 
     Examples:
         >>> _village_spelt("南王中村"), _village_spelt("后桩村"), _village_spelt("被领村")
@@ -430,8 +435,8 @@ def _village_spelt(village: str) -> str:
         ('前孟村', '东杨庄村')
         >>> _village_spelt("南港投村"), _village_spelt("后阳庄村"), _village_spelt("北辛庄村")
         ('南岗头村', '后杨庄村', '北辛庄村')
-        >>> _village_spelt("李嘉营村"), _village_spelt("南辛债村")
-        ('李家营村', '南辛寨村')
+        >>> _village_spelt("李嘉营村"), _village_spelt("南辛债村"), _village_spelt("厚杨庄村")
+        ('李家营村', '南辛寨村', '后杨庄村')
         >>> _village_spelt("西营村"), _village_spelt("城中村")
         ('西营村', '城中村')
     """
@@ -446,6 +451,8 @@ def _village_spelt(village: str) -> str:
     if main_sound(chars[-1]) == _ZHONG_SOUND and village != "城中村":  # an urban village
         chars[-1] = "庄"
     chars[0] = _DIRECTION_BY_SOUND.get(main_sound(chars[0]), chars[0])
+    if chars[0] not in _SURNAMES_BY_FREQUENCY:  # 钱家庄 and 侯庄 are families' (厚杨庄 -> 后杨庄)
+        chars[0] = _FRONT_BACK_BY_SOUND.get(main_sound(chars[0]), chars[0])
     if len(chars) >= 2 and chars[-1] == "庄" and (len(chars) == 2 or chars[-3] in "东南西北前后"):
         family = chars[-2]
         if family not in _SURNAMES_BY_FREQUENCY and family not in "东南西北前后上下大小新老中":
@@ -491,6 +498,25 @@ def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) ->
 
 
 @functools.cache
+def _qu_shi_respelt(text: str, gaz: Gazetteer) -> str:
+    """``text`` with 70 written back as 区石 (区十, of the same length) where a district's
+    区 and the 石 of the road after it came out as the number 七十: 路前70同路156号 for
+    鹿泉区石铜路156号 (twice in two fresh sets). Only after two characters that sound like
+    the first two of a district, and before a road's name.
+    """
+
+    def respelt(m: re.Match[str]) -> str:
+        stem = m.group(1)
+        close = any(
+            all(loose_distance(h, w) <= _TOWN_NEAR_COST for h, w in zip(stem, name, strict=False))
+            for name in gaz.names("district")
+            if len(name) == 3
+        )
+        return stem + "区十" if close else m.group(0)
+
+    return _QU_SHI_RE.sub(respelt, text)
+
+
 def _district_stems(gaz: Gazetteer) -> dict[str, tuple[str, ...]]:
     """Districts of three characters by the toneless syllables of their first two."""
     stems: dict[str, tuple[str, ...]] = {}
@@ -657,8 +683,13 @@ def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) ->
             continue
         # 新安镇 of 正定县 sounds as 兴安镇 of 藁城区: the district said before picks one.
         own_towns = _towns_of(district, gazetteer) if district else ()
+        # A name of three syllables before a village may have one of them near (新成库政，
+        # 南新债村 for 新城铺镇南辛寨村): the 镇 misheard and the village after are evidence.
+        cost = 1.0 if not after_district and len(said) >= 4 else 0.0
         for suffix in "镇乡":
-            place = gazetteer.closest(said[:-1] + suffix, "town", max_cost=0.0, prefer=own_towns)
+            place = gazetteer.closest(
+                said[:-1] + suffix, "town", max_cost=cost, max_near=1, prefer=own_towns
+            )
             if place is not None:
                 matches.append(
                     PlaceMatch(place=place, start=start, end=end, said=said, typos=1, near=0)

@@ -61,6 +61,8 @@ def test_extract_addresses(text: str, expected: list[str]) -> None:
         "新华书店",
         "长安",  # a district needs its suffix
         "我想问一下医保卡怎么办",
+        "我每天坐70路公交上班",  # a bus route, no 区石
+        "我们等了70多路人",
     ],
 )
 def test_no_address(text: str) -> None:
@@ -215,6 +217,10 @@ def test_custom_gazetteer() -> None:
         # a town that sounds like another county's (兴安镇 of 藁城区), a stray character
         # before the pause and the village
         ("在正定县新安阵屋，西沿河村，就是村东头村上大路的那个石字路口", "正定县新安镇西沿河村"),
+        # a town with one syllable wrong and its 镇 misheard, a village right after it
+        ("新成库政能新债村，工地就在村子东边", "正定县新城铺镇能新寨村"),
+        # 区石 heard as 七十 and written 70 (鹿泉区石铜路)
+        ("路前70同路156号，西元工业员3号厂房", "鹿泉区石铜路156号"),
         # a house number taken back
         ("新华区和平西路410号，我不对411号，太和家园", "新华区和平西路411号太和家园"),
         # the county town with 里头 before the road
