@@ -56,8 +56,11 @@ def test_top_category_and_department_right_for_every_call(
 
 
 def test_phone_numbers(processed_calls: dict[str, dict[str, Any]]) -> None:
-    wrong = [n for n, r in processed_calls.items()
-             if r["entities"]["phones"][:1] != [TRUTHS[_call_id(n)]["phone"]]]
+    wrong = [
+        n
+        for n, r in processed_calls.items()
+        if r["entities"]["phones"][:1] != [TRUTHS[_call_id(n)]["phone"]]
+    ]
     assert wrong == [], wrong
 
 
@@ -70,8 +73,17 @@ def test_addresses_district_road_and_number(processed_calls: dict[str, dict[str,
 
 def test_shape_of_process_json(processed_calls: dict[str, dict[str, Any]]) -> None:
     for name, row in processed_calls.items():
-        assert {"source", "duration", "transcript", "category", "department", "urgent",
-                "needs_review", "entities", "keywords"} <= set(row)
+        assert {
+            "source",
+            "duration",
+            "transcript",
+            "category",
+            "department",
+            "urgent",
+            "needs_review",
+            "entities",
+            "keywords",
+        } <= set(row)
         assert set(row["entities"]) == {"phones", "addresses", "names", "id_numbers"}
         assert row["category"]["top"] in {"safety", "environment", "administrative"}
         assert row["duration"] > 10
