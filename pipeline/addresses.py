@@ -254,7 +254,9 @@ def vote(
     villages = [r.compound if _is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = first.compound if retaken and _is_village(first) else _winner(villages)
-        merged.building = ""
+        # A street and number in the village (后韩家营村中心街26号) stay; a building of the
+        # first reading's other compound does not.
+        merged.building = first.building if _is_village(first) else ""
         town = first.road
         if merged.compound == first.compound == town[:-1] + "村" and merged.road != town:
             merged.compound = merged.road[:-1] + "村"

@@ -236,6 +236,16 @@ def test_a_village_taken_back_outlasts_readings_of_the_one_taken_back() -> None:
     assert check is not None and check.address == "赵县范庄镇鞋杨庄村"
 
 
+def test_a_street_in_the_village_outlasts_the_vote() -> None:
+    heard = [
+        _parsed("正定县新城铺镇后韩家营村中心街26号"),
+        _parsed("正定县新城铺镇破韩家营村"),
+        _parsed("正定县新城铺镇后韩家营村"),
+    ]
+    merged = vote(heard)
+    assert merged is not None and merged.text == "正定县新城铺镇后韩家营村中心街26号"
+
+
 def test_transcriber_redecodes_the_callers_address() -> None:
     from pipeline.service import Pipeline
 
