@@ -178,9 +178,10 @@ _SENTENCE_END_RE = re.compile(r"[。？！?!]")
 _TAKEN_BACK_NUMBER_RE = re.compile(
     rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
-# A street of a village and the house number on it (中心街二十六号, 二街三十六号, 南街15号).
+# A street of a village and the house number on it (中心街二十六号, 二街三十六号, 南街15号;
+# 街 heard 接 or 节).
 _VILLAGE_STREET_RE = re.compile(
-    rf"[\s，,、]{{0,2}}((?:{NUMBER_PATTERN})?[^\W\d，,。村镇乡]{{0,3}}?(?:大街|街|路|巷|胡同))"
+    rf"[\s，,、]{{0,2}}((?:{NUMBER_PATTERN})?[^\W\d，,。村镇乡]{{0,3}}?(?:大街|街|路|巷|胡同|接|节))"
     rf"[\s，,]?({NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
 _LEADING_NUMBER_RE = re.compile(rf"^{NUMBER_PATTERN}")
@@ -330,6 +331,7 @@ def _read_village_street(text: str, address: Address) -> None:
         return
     try:
         street = _LEADING_NUMBER_RE.sub(lambda n: number_to_arabic(n.group()), m.group(1))
+        street = street[:-1] + "街" if street[-1] in "接节" else street  # 二接三十六号
         number = number_to_arabic(m.group(2))
     except ValueError:  # not a number after all (十百)
         return

@@ -219,6 +219,12 @@ def test_custom_gazetteer() -> None:
         ("在正定县新安阵屋，西沿河村，就是村东头村上大路的那个石字路口", "正定县新安镇西沿河村"),
         # a town with one syllable wrong and its 镇 misheard, a village right after it
         ("新成库政能新债村，工地就在村子东边", "正定县新城铺镇能新寨村"),
+        # a street of the village and its number (街 heard 接)
+        ("赵县范庄镇东郭庄村，二接三十六号。请问您贵姓", "赵县范庄镇东郭庄村2街36号"),
+        (
+            "正定县、新城铺镇、后韩家营村、中心街二十六号，进村往北",
+            "正定县新城铺镇后韩家营村中心街26号",
+        ),
         # 区石 heard as 七十 and written 70 (鹿泉区石铜路)
         ("路前70同路156号，西元工业员3号厂房", "鹿泉区石铜路156号"),
         # a house number taken back
