@@ -257,6 +257,7 @@ def vote(
         # A street and number in the village (后韩家营村中心街26号) stay; a building of the
         # first reading's other compound does not.
         merged.building = first.building if _is_village(first) else ""
+        merged.number = first.number  # a town has no house numbers (南街15号 is the village's)
         town = first.road
         if merged.compound == first.compound == town[:-1] + "村" and merged.road != town:
             merged.compound = merged.road[:-1] + "村"

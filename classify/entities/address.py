@@ -855,7 +855,9 @@ def _read_address(
     while True:
         pos = _FILLER_RE.match(text, cursor).end()  # type: ignore[union-attr]
         step = _next_part(text, pos, stage, starts, address, gazetteer)
-        if step is None and stage == _ORDER.index("road") and not address.number:
+        # A town has no house numbers a little after it (its village's street may).
+        in_town = address.road.endswith(("镇", "乡"))
+        if step is None and stage == _ORDER.index("road") and not address.number and not in_town:
             step = _number_ahead(text, pos, starts)
         if step is None:
             break

@@ -244,6 +244,10 @@ def test_a_street_in_the_village_outlasts_the_vote() -> None:
     ]
     merged = vote(heard)
     assert merged is not None and merged.text == "正定县新城铺镇后韩家营村中心街26号"
+    # a reading that took the street's number for the town's gives none
+    heard = [_parsed("赵县范庄镇前臀宝村南街15号"), Address("赵县", "范庄镇", "15号", "潜团导村")]
+    merged = vote(heard)
+    assert merged is not None and merged.text == "赵县范庄镇前臀宝村南街15号"
 
 
 def test_transcriber_redecodes_the_callers_address() -> None:
