@@ -53,8 +53,9 @@ PROMPT_NAMES = 10
 SLOW_SPEED = 0.85
 # A house number this long may be a shorter one with a digit Whisper inserted (2006号).
 _INSERTED_MIN_DIGITS = 4
-# X百零Y号 as Whisper writes it in numerals (2009号 for 二百零九号).
-_HUNDRED_AS_ZERO_RE = re.compile(r"^([1-9])0(0[1-9]号)$")
+# X百零Y号 as Whisper writes it in numerals, 百 as a 0 or a 1 (2009号 for 二百零九号,
+# 4102号 for 四百零二号).
+_HUNDRED_AS_ZERO_RE = re.compile(r"^([1-9])[01](0[1-9]号)$")
 # A house number as said in the transcript's stretch (二百零九号, 209号), not a building (号楼).
 _SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)号(?!楼)")
 # What follows the roads of a junction: 交叉口 and the corner (东南角).
@@ -270,7 +271,8 @@ def _without_inserted_digit(number: str, numbers: list[str]) -> str:
     in numerals with a digit too many (二百零六号 as 2006号, 一百一十八号 as 1118号), seldom
     one too few; shorter numbers are left alone (108号 against 18号 is no such slip).
 
-    X百零Y is written X00Y with the 百 as a 0 (二百零九号 as 2009号, in three fresh sets), while
+    X百零Y is written X00Y with the 百 as a 0 (二百零九号 as 2009号, in three fresh sets) or
+    X10Y with the 百 as a 1 (四百零二号 as 4102号, in dev28), while
     a road's house number seldom reaches four digits (none of 216 scripted calls; 4 of 85
     distinct house numbers after a road in the TipDM messages, none of them X00Y), so such a
     number is taken as the three-digit one when nothing else is said.

@@ -139,8 +139,11 @@ _SURNAME_HEARD_AS = {
     for heard in words
 }  # fmt: skip
 # Other words Whisper writes that no village name holds, for the village word of their sound
-# (南港投村 for 南岗头村, 西柳赢村 for 西柳营村, 李嘉营村 for 李家营村).
-_VILLAGE_WORD_HEARD_AS = {"投": "头", "赢": "营", "港": "岗", "嘉": "家", "佳": "家", "债": "寨"}
+# (南港投村 for 南岗头村, 西柳赢村 for 西柳营村, 李嘉营村 for 李家营村, 东坏营村 for 东槐营村:
+# the pagoda tree names villages in three of the last six sets).
+_VILLAGE_WORD_HEARD_AS = {
+    "投": "头", "赢": "营", "港": "岗", "嘉": "家", "佳": "家", "债": "寨", "坏": "槐", "怀": "槐",
+}  # fmt: skip
 # The common surnames, most common first: a one-character name before 庄 is a family's
 # (后阳庄 -> 后杨庄).
 _SURNAMES_BY_FREQUENCY = (

@@ -88,7 +88,10 @@ def respell_buildings(text: str) -> str:
             chars[m.start(1)] = digit
     for m in _AFTER_HAO_RE.finditer(text):
         ch = m.group(1)
-        if ch not in _NOT_LOU and _sounds_like(ch, "楼"):
+        # near 楼 by its usual reading: a rare reading does not count here, where the next
+        # word may be a compound's name (318号仅成家园: 仅 may be read lu)
+        sound = main_sound(ch) or ""
+        if ch not in _NOT_LOU and (sound == "lou" or near(sound, "lou")):
             chars[m.start(1)] = "楼"
     for m in _UNIT_YUAN_RE.finditer(text):
         if main_sound(m.group(1)) == "yuan":  # 二单园 -> 二单元

@@ -22,6 +22,9 @@ STOP = "的了在是"
         ("这栋楼", "这栋楼"),  # 这 is no digit
         ("3号路口", "3号路口"),  # 路 stays a road
         ("一号楼", "一号楼"),
+        ("五号搂", "五号楼"),
+        # a compound's name after the house number: 仅 is read jin (lu only rarely)
+        ("新华区和平西路318号仅成家园2号楼", "新华区和平西路318号仅成家园2号楼"),
     ],
 )
 def test_respell_buildings(text: str, expected: str) -> None:

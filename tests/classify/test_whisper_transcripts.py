@@ -4,7 +4,7 @@ The transcripts (``data/transcripts/whisper_base_calls.jsonl``, see its README) 
 Whisper's errors in digits, place names and danger words. Some calls cannot be read right
 (two digits wrong, a road name garbled beyond recognition), so the checks are totals, set a
 little below what the extractors achieve (phones 319/440 from the text alone with 59 wrong,
-addresses 94/440 exactly and 205/440 up to a compound-name character, all 127 urgent calls
+addresses 96/440 exactly and 207/440 up to a compound-name character, all 127 urgent calls
 and no false alarm, in the ninth session). Corrections (不对，最后是…) are the pipeline's
 phone check's to read, so a number taken back still counts as wrong here.
 Urgency is read as the pipeline's rules read it: on a mono call the agent's triage counts
@@ -82,8 +82,8 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 91
-    assert loose >= 200
+    assert exact >= 93
+    assert loose >= 202
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
