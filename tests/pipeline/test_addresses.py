@@ -151,7 +151,9 @@ def test_vote_reads_x00y_as_x_hundred_and_y() -> None:
     merged = vote(heard)
     assert merged is not None and merged.text == "新华区中华北大街209号康宁业小区12号楼"
     # 百 written as a 1 (四百零二号 as 4102号)
-    merged = vote([_parsed("长安区中山东路4102号明德院小区11号楼"), _parsed("长安区中山东路4202号")])
+    merged = vote(
+        [_parsed("长安区中山东路4102号明德院小区11号楼"), _parsed("长安区中山东路4202号")]
+    )
     assert merged is not None and merged.text == "长安区中山东路402号明德院小区11号楼"
     # 2000号 is no X百零Y
     merged = vote([_parsed("新华区中华北大街2000号")])
