@@ -143,6 +143,7 @@ _SURNAME_HEARD_AS = {
 # the pagoda tree names villages in three of the last six sets).
 _VILLAGE_WORD_HEARD_AS = {
     "投": "头", "赢": "营", "港": "岗", "嘉": "家", "佳": "家", "债": "寨", "坏": "槐", "怀": "槐",
+    "囤": "屯",
 }  # fmt: skip
 # The common surnames, most common first: a one-character name before 庄 is a family's
 # (后阳庄 -> 后杨庄).
@@ -442,6 +443,8 @@ def _village_spelt(village: str) -> str:
         ('南岗头村', '后杨庄村', '北辛庄村')
         >>> _village_spelt("李嘉营村"), _village_spelt("南辛债村"), _village_spelt("厚杨庄村")
         ('李家营村', '南辛寨村', '后杨庄村')
+        >>> _village_spelt("后怀云村"), _village_spelt("东坏营村"), _village_spelt("性化囤村")
+        ('后槐营村', '东槐营村', '性化屯村')
         >>> _village_spelt("西营村"), _village_spelt("城中村")
         ('西营村', '城中村')
     """
@@ -453,6 +456,8 @@ def _village_spelt(village: str) -> str:
             chars[i] = "庄"
         chars[i] = _SURNAME_HEARD_AS.get(chars[i], chars[i])
         chars[i] = _VILLAGE_WORD_HEARD_AS.get(chars[i], chars[i])
+    name = "".join(chars).replace("槐云", "槐营").replace("槐银", "槐营")  # 后怀云村, 西怀银村
+    chars = list(name)
     if main_sound(chars[-1]) == _ZHONG_SOUND and village != "城中村":  # an urban village
         chars[-1] = "庄"
     chars[0] = _DIRECTION_BY_SOUND.get(main_sound(chars[0]), chars[0])
