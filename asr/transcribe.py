@@ -12,6 +12,8 @@ Mono recordings, and stereo files whose two channels carry the same signal, give
 Silence and noise must give an empty transcript rather than invented text: the Silero VAD
 drops non-speech before decoding, windows that Whisper itself judges silent are skipped, and
 known phantom phrases and repetition loops are removed afterwards (see :mod:`asr.postprocess`).
+Where Whisper's timestamps jump over speech in a mono window (a caller's address or phone
+number left out), that stretch is decoded on its own (:mod:`asr.gaps`).
 
 Long calls are read and transcribed in windows of at most ``TranscribeOptions.window_s``
 seconds that end in pauses (:mod:`asr.stream`), so memory stays bounded however long the call.
@@ -30,11 +32,12 @@ import numpy as np
 
 from asr.audio import SAMPLE_RATE, channels_identical, count_channels
 from asr.backend import Backend, check_backend_name, load_backend, vad_options
+from asr.gaps import fill_gaps
 from asr.options import TranscribeOptions
 from asr.postprocess import clean_segment_text, drop_repeated_runs, join_texts
 from asr.redecode import DIGIT_VARIANTS, SPAN_PAD_S, Variant, at_speed, read_span
 from asr.stream import Window, iter_blocks, iter_windows
-from asr.turns import stereo_turns
+from asr.turns import speech_spans, stereo_turns
 from asr.types import Segment, Transcript
 
 logger = logging.getLogger(__name__)
@@ -142,10 +145,33 @@ class Transcriber:
             ]
         else:
             found = self._transcribe_channel(window.samples[0], "", languages)
+            if self.options.vad_filter:
+                found = self._with_gaps_filled(window.samples[0], found, languages)
         for segment in found:
             segment.start = round(segment.start + window.start_s, 2)
             segment.end = round(segment.end + window.start_s, 2)
         return found
+
+    def _with_gaps_filled(
+        self, samples: np.ndarray, found: list[Segment], languages: list[str]
+    ) -> list[Segment]:
+        """``found`` with the speech Whisper skipped decoded on its own (see :mod:`asr.gaps`)."""
+
+        def decode(piece: np.ndarray, prompt: str) -> list[Segment]:
+            return self._transcribe_channel(piece, "", languages, prompt or None)
+
+        filled = fill_gaps(
+            samples,
+            found,
+            decode,
+            speech_spans(samples, self.options),
+            context=lambda before: _prompt_context(s.text for s in before),
+        )
+        if len(filled) > len(found):
+            logger.info(
+                "decoded %d segment(s) in stretches Whisper skipped", len(filled) - len(found)
+            )
+        return filled
 
     def _transcribe_turns(self, samples: np.ndarray, languages: list[str]) -> list[Segment]:
         """Decode each speaker turn of a two-channel stretch on its own (see :mod:`asr.turns`).
