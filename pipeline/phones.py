@@ -44,6 +44,8 @@ MIN_DIGITISH = 7
 MIN_ANSWER_DIGITISH = 3
 # The agent asking for the number (联系电话 heard as 连续电话 too).
 _PHONE_QUESTION_RE = re.compile(r"电话|手机|号码|联系方式")
+# A house or building number (356号, 二号楼), whose digits are not a phone's (号码 is).
+_HOUSE_NUMBER_RE = re.compile(r"[0-9零〇一二两三四五六七八九十百千幺]+\s*号(?!码)")
 # Neighbouring segments of the same speaker this close (s) are read together.
 JOIN_GAP_S = 1.5
 # Digits of a mobile number; shorter numbers (7-8 digit local ones) are weaker readings.
@@ -158,7 +160,7 @@ def phone_stretch(transcript: Transcript) -> Segment | None:
             if nxt.start - end > JOIN_GAP_S or digitish(nxt.text) < 3:
                 break
             end, text = nxt.end, text + "，" + nxt.text
-        count = digitish(text)
+        count = digitish(_HOUSE_NUMBER_RE.sub("", text))  # 365号 and 二号楼 are no phone digits
         answer = id(seg) in answers and count >= MIN_ANSWER_DIGITISH
         if (answer or count >= MIN_DIGITISH) and (answer, count) > best_key:
             best = Segment(start=start, end=end, text=text, speaker=seg.speaker)

@@ -71,7 +71,9 @@ _SOFT_MIN_GROUPS = 3
 # 八七三九二六一五; a soft digit only at the start may be a word: 他说要三八六六…).
 _ECHO_MIN_DIGITS = 4
 _SOFT_MIN_HARD = 8
-_PHONE_CUE_RE = re.compile(r"(电话|手机|座机|固话|号码|联系方式|联系我|打|拨|致电)")
+_PHONE_CUE_RE = re.compile(
+    r"(电话|手机|[座作坐]机|固话|号码|联系方式|联系我|打|拨|致电)"
+)  # 作机: Whisper
 _NOT_PHONE_CUE_RE = re.compile(r"(身份证|证件|卡号|账号|帐号|户号|编号|单号|订单|车牌|发票|密码)")
 # A unit or decimal part right after the digits means a quantity, date or house number.
 _UNIT_AFTER_RE = re.compile(

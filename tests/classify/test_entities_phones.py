@@ -127,6 +127,8 @@ def test_mask_phone(phone: str, masked: str) -> None:
         ("不对不对，我这一慌，是1305,186,1305,5724，好的", ["18613055724"]),
         # 幺 written 鸟 at the head of the first group
         ("电话鸟八六，三三零五，二七幺四。", ["18633052714"]),
+        # 座机 heard 作机, a 1 too many after the area code
+        ("联系电话，我信封，留电里的作机吧 0311187426053好的", ["031187426053"]),
         # 幺 heard as 两 at the head: no mobile begins with 2
         ("两三八三一二七五九四六，我信顿手机一直开枕", ["13831275946"]),
     ],

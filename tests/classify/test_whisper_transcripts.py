@@ -3,7 +3,7 @@
 The transcripts (``data/transcripts/whisper_base_calls.jsonl``, see its README) keep
 Whisper's errors in digits, place names and danger words. Some calls cannot be read right
 (two digits wrong, a road name garbled beyond recognition), so the checks are totals, set a
-little below what the extractors achieve (phones 341/472 from the text alone with 62 wrong,
+little below what the extractors achieve (phones 342/472 from the text alone with 62 wrong,
 addresses 96/472 exactly and 211/472 up to a compound-name character, all 135 urgent calls
 and no false alarm, in the ninth session). Corrections (不对，最后是…) are the pipeline's
 phone check's to read, so a number taken back still counts as wrong here.

@@ -178,6 +178,13 @@ def test_phone_stretch_takes_the_callers_digits_and_narrows_long_segments() -> N
     assert phone_stretch(transcript_of(Segment(0.0, 2.0, "垃圾三天没人收了"))) is None
 
 
+def test_house_and_building_numbers_are_no_phone_digits() -> None:
+    address = Segment(24.1, 46.5, "小溪区鸿奇大街356号，二号楼底上，我不对，说错了，是365号，365")
+    phone = Segment(55.7, 74.7, "请问您贵姓，联系电话，留电里的作机吧 0311187426053好的")
+    stretch = phone_stretch(transcript_of(address, phone))
+    assert stretch is not None and stretch.text == phone.text
+
+
 def test_phone_stretch_takes_the_answer_to_the_agents_question_on_two_channels() -> None:
     earlier = Segment(
         3.0, 18.0, "上礼拜打过一次腰腰零，来了说了两句，第二天照旧，一二点还在闹", "caller"
