@@ -323,8 +323,8 @@ def default_options(scheme: str) -> TfidfOptions:
     They take the most probable sub-category (``best_sub``): in cross-validation on the
     seed set the two strategies are even (top level 0.931 against 0.932 for ``sum``, two
     rows of 1,560), while on the Whisper transcripts of the project's own calls
-    (``data/transcripts/``, 426 calls with a script, after the pipeline's hand-over cues)
-    ``best_sub`` gets 422 top levels and 420 sub-categories right against 417 and 415:
+    (``data/transcripts/``, 458 calls with a script, after the pipeline's hand-over cues)
+    ``best_sub`` gets 454 top levels and 452 sub-categories right against 449 and 447:
     summing lets many small administrative scores outvote one clear environmental one
     (a ditch of black water heard as 排水旗 went to 供水).
     Free labels (written complaints, such as TipDM 2020) use what cross-validated best

@@ -111,7 +111,10 @@ _GAS_GONE = _rx(r"不漏了|关了?阀门|味(?:道)?(?:已经)?散了")
 # What says smoke has stopped.
 _SMOKE_GONE = _rx(r"(?:已经)?(?:灭|扑灭)了|不冒烟了")
 # Where harmless smoke comes from: a chimney, a grill, cooking, burning rubbish, a cigarette.
-_SMOKE_SOURCES = "烟囱|厂|油烟|烧烤|排放|锅炉|烧垃圾|焚烧|秸秆|烧纸|抽烟|吸烟|烟头|香烟|炊烟|做饭"
+_SMOKE_SOURCES = (
+    "烟囱|厂|油烟|烧烤|排放|锅炉|烧垃圾|焚烧|秸秆|烧纸|抽烟|吸烟|烟头|香烟|炊烟|做饭"
+    "|烧塑料|露天|烦烧|粉烧"  # 焚烧 heard 烦烧 or 粉烧
+)
 # A call about paying for harm already done (insurance, compensation) reports no emergency.
 _PAID_FOR = "报销|医保|赔偿|保险|医疗费|医药费|住院费"
 
