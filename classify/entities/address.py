@@ -507,7 +507,6 @@ def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) ->
             return
 
 
-@functools.cache
 def _qu_shi_respelt(text: str, gaz: Gazetteer) -> str:
     """``text`` with 70 written back as 区石 (区十, of the same length) where a district's
     区 and the 石 of the road after it came out as the number 七十: 路前70同路156号 for
@@ -527,6 +526,7 @@ def _qu_shi_respelt(text: str, gaz: Gazetteer) -> str:
     return _QU_SHI_RE.sub(respelt, text)
 
 
+@functools.cache
 def _district_stems(gaz: Gazetteer) -> dict[str, tuple[str, ...]]:
     """Districts of three characters by the toneless syllables of their first two."""
     stems: dict[str, tuple[str, ...]] = {}
