@@ -32,6 +32,7 @@ from classify.entities.address import (
     Address,
     core_count,
     extract_addresses,
+    is_village,
     one_digit_inserted,
     parse_addresses,
 )
@@ -197,10 +198,6 @@ def place_prompt(text: str, gazetteer: Gazetteer | None = None) -> str:
     return "、".join(names) + "。" if names else ""
 
 
-def _is_village(address: Address) -> bool:
-    return address.road.endswith(("镇", "乡")) and address.compound.endswith("村")
-
-
 def vote(
     readings: Sequence[Address | None],
     known: Collection[str] = (),
@@ -252,12 +249,12 @@ def vote(
     merged.number = _without_inserted_digit(first.number, shorter) or _winner(
         [_without_inserted_digit(n, shorter) for n in numbers], known=said_numbers
     )  # on a tie, the number the transcript's words say (98号 against 1918号)
-    villages = [r.compound if _is_village(r) else "" for r in present]
+    villages = [r.compound if is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
-        merged.compound = first.compound if retaken and _is_village(first) else _winner(villages)
+        merged.compound = first.compound if retaken and is_village(first) else _winner(villages)
         # A street and number in the village (后韩家营村中心街26号) stay; a building of the
         # first reading's other compound does not.
-        merged.building = first.building if _is_village(first) else ""
+        merged.building = first.building if is_village(first) else ""
         merged.number = first.number  # a town has no house numbers (南街15号 is the village's)
         town = first.road
         if merged.compound == first.compound == town[:-1] + "村" and merged.road != town:

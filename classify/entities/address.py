@@ -322,13 +322,16 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
     return addresses
 
 
+def is_village(address: Address) -> bool:
+    """Whether ``address`` names a village of a town (范庄镇东王村)."""
+    return address.road.endswith(("镇", "乡")) and address.compound.endswith("村")
+
+
 def _read_village_street(text: str, address: Address) -> None:
     """A street and house number said right after a village (后韩家营村，中心街二十六号;
     东郭庄村二街三十六号) are where in the village: they become the address's building part,
     after the village, rather than an address of their own."""
-    if not (address.road.endswith(("镇", "乡")) and address.compound.endswith("村")):
-        return
-    if address.number or address.building:
+    if not is_village(address) or address.number or address.building:
         return
     m = _VILLAGE_STREET_RE.match(text, address.end)
     if m is None:
@@ -709,6 +712,7 @@ def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) ->
     return matches
 
 
+@functools.lru_cache(maxsize=64)
 def _towns_of(district: str, gazetteer: Gazetteer) -> tuple[str, ...]:
     """The towns the gazetteer places in ``district``."""
     return tuple(
@@ -724,16 +728,13 @@ def _town_of_district_by_sound(said: str, district: str, gazetteer: Gazetteer) -
     赵县范庄镇: zhong for zhuang), every other one sounding the same; None when none or
     several could."""
     fits = []
-    for place in gazetteer.places:
-        name = place.name
-        if place.kind != "town" or len(name) != len(said) or name[-1] != said[-1]:
-            continue
-        if gazetteer.district_of(name) != district:
+    for name in _towns_of(district, gazetteer):
+        if len(name) != len(said) or name[-1] != said[-1]:
             continue
         costs = [loose_distance(h, w) for h, w in zip(said[:-1], name[:-1], strict=True)]
         if max(costs) <= _TOWN_NEAR_COST and sum(c > 0 for c in costs) <= 1:
-            fits.append(place)
-    return fits[0] if len(fits) == 1 else None
+            fits.append(name)
+    return gazetteer.lookup(fits[0]) if len(fits) == 1 else None
 
 
 def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
@@ -976,7 +977,7 @@ def _village_taken_back(text: str, address: Address, later: list[Address]) -> st
     """The village the caller names instead of ``address``'s after taking it back: a later
     address in the same town with another village, a take-back cue between (…鞋杨庄村，对吗？
     不对，我说差了，是后杨庄…，范庄镇后杨庄村)."""
-    if not (address.road.endswith(("镇", "乡")) and address.compound.endswith("村")):
+    if not is_village(address):
         return None
     for other in later:
         if other.road != address.road:
