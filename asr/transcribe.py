@@ -32,7 +32,7 @@ import numpy as np
 
 from asr.audio import SAMPLE_RATE, channels_identical, count_channels
 from asr.backend import Backend, check_backend_name, load_backend, vad_options
-from asr.gaps import fill_gaps
+from asr.gaps import fill_gaps, uncovered
 from asr.options import TranscribeOptions
 from asr.postprocess import clean_segment_text, drop_repeated_runs, join_texts
 from asr.redecode import DIGIT_VARIANTS, SPAN_PAD_S, Variant, at_speed, read_span
@@ -155,7 +155,13 @@ class Transcriber:
     def _with_gaps_filled(
         self, samples: np.ndarray, found: list[Segment], languages: list[str]
     ) -> list[Segment]:
-        """``found`` with the speech Whisper skipped decoded on its own (see :mod:`asr.gaps`)."""
+        """``found`` with the speech Whisper skipped decoded on its own (see :mod:`asr.gaps`).
+
+        The VAD runs again only when some stretch is uncovered (2 of 69 mono calls of the
+        development sets).
+        """
+        if not uncovered(found, samples.size / SAMPLE_RATE):
+            return found
 
         def decode(piece: np.ndarray, prompt: str) -> list[Segment]:
             return self._transcribe_channel(piece, "", languages, prompt or None)
