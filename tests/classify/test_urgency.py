@@ -280,6 +280,11 @@ def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
         # a pit of foul water is a pond: water pollution, not a hole to fall into
         "阿门村东头那个大坑坑，这几天水黑得跟默积时的，臭得岩都不敢往跟前走，"
         "坑坑边上就是小学，孩子们放学都打那儿过了",
+        # potholes of a worn road with the street lamps out: a repair
+        "就是从东门进来那条主路，坑坑挖挖的好几个大坑，依下雨前视水，还有那边那两路登，"
+        "晚上也不亮，黑登瞎火登",
+        # a fire that did not start (倒是没着起火来)
+        "插拿个电线啥的，倒是没着起火来，就是这烟太大了",
     ],
 )
 def test_not_urgent_as_whisper_writes_it(text: str) -> None:
