@@ -61,8 +61,12 @@ _HUNDRED_AS_ZERO_RE = re.compile(r"^([1-9])[01](0[1-9]号)$")
 _SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)号(?!楼)")
 # What follows the roads of a junction: 交叉口 and the corner (东南角).
 _JUNCTION_TAIL_RE = re.compile(r"交叉口.*$")
-# The agent asking where (请问具体地址是哪里？您住在哪儿？说一下具体位置).
-_ADDRESS_QUESTION_RE = re.compile(r"地址|位置|在哪|哪里|哪儿|什么地方|住哪|哪个[村区县镇乡小]")
+# The agent asking where (请问具体地址是哪里？您住在哪儿？说一下具体位置; 地址 heard 地质) ...
+_ADDRESS_QUESTION_RE = re.compile(r"地址|地质|位置|在哪|哪里|哪儿|什么地方|住哪|哪个[村区县镇乡小]")
+# ... and asking for the address itself, not where something happened (是在哪儿吃的).
+_ADDRESS_ASKED_RE = re.compile(
+    r"地址|地质|位置|什么地方|住哪|住在|哪个[村区县镇乡小]|具体[^，。？]{0,3}哪"
+)
 # How much of a mono segment's end is its last words (the question before the answer).
 _QUESTION_TAIL_CHARS = 16
 # How close a place name must sound (mean loose distance per character) to count for a stretch.
@@ -127,7 +131,7 @@ def address_stretch(
     own = [s for s in transcript.segments if s.speaker == "caller" or not split]
     target = _best(first, gaz) if first else None
     answers = _answers_to_address_question(transcript.segments, split)
-    best: tuple[tuple[int, int, bool, bool, int, int], Segment] | None = None
+    best: tuple[tuple[int, int, int, bool, int, int], Segment] | None = None
     for i, seg in enumerate(own):
         stretch = seg
         nxt = own[i + 1] if i + 1 < len(own) else None
@@ -143,32 +147,39 @@ def address_stretch(
         sounds = 0 if core else len(gaz.sounding_like(stretch.text, max_cost=_STRETCH_SOUND_COST))
         house_number = _HOUSE_NUMBER_SAID_RE.search(stretch.text) is not None
         marks = len(_PLACE_END_RE.findall(stretch.text))
-        answer = id(seg) in answers
+        answer = answers.get(id(seg), 0)
         key = (_overlap(address, target), core, answer, house_number, sounds, marks)
         if best is None or key > best[0]:
             best = (key, stretch)
     return _narrow(best[1], gaz) if best is not None else None
 
 
-def _answers_to_address_question(segments: Sequence[Segment], split: bool) -> set[int]:
-    """The segments (by ``id``) that answer the agent's question where: on two channels the
-    caller's, up to the agent's next turn; on one channel the segment right after one that
-    ends with the question (请您说一下具体位置。| 照线反装正，难还数营村).
+def _answers_to_address_question(segments: Sequence[Segment], split: bool) -> dict[int, int]:
+    """The segments (by ``id``) that answer the agent's question where, 2 where the agent
+    asked for the address (请问具体地址是哪里), 1 where only where (是在哪儿吃的): on two
+    channels the caller's, up to the agent's next turn; on one channel the segment right
+    after one that ends with the question (请您说一下具体位置。| 照线反装正，难还数营村).
     """
-    answers: set[int] = set()
-    asked = False
+    answers: dict[int, int] = {}
+    asked = 0
     for seg in segments:
         if split and seg.speaker != "caller":
-            asked = _ADDRESS_QUESTION_RE.search(seg.text) is not None
+            asked = _question_grade(seg.text)
         elif split:
             if asked:
-                answers.add(id(seg))
+                answers[id(seg)] = asked
         else:
             if asked:
-                answers.add(id(seg))
-            tail = seg.text[-_QUESTION_TAIL_CHARS:]
-            asked = _ADDRESS_QUESTION_RE.search(tail) is not None
+                answers[id(seg)] = asked
+            asked = _question_grade(seg.text[-_QUESTION_TAIL_CHARS:])
     return answers
+
+
+def _question_grade(text: str) -> int:
+    """2 where ``text`` asks for the address, 1 where it asks only where, else 0."""
+    if _ADDRESS_ASKED_RE.search(text):
+        return 2
+    return 1 if _ADDRESS_QUESTION_RE.search(text) else 0
 
 
 def _narrow(stretch: Segment, gazetteer: Gazetteer) -> Segment:

@@ -77,7 +77,7 @@ _PLACE_CUE_RE = re.compile(
 # (向阳北大街，我们小区是108号; 泰华街这边208号).
 _FILLER_RE = re.compile(
     r"[\s，,、]{0,2}(?:这边|那边|这儿|那儿)?[\s，,、]{0,2}"
-    r"(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在))?的?"
+    r"(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在))?(?:的[\s，,、]{0,2})?"
 )
 # A counted noun (一个老小区) describes a compound; it does not name one.
 _COUNTED_RE = re.compile(r"[一两几][个座片栋]")
@@ -85,7 +85,14 @@ _COUNTED_RE = re.compile(r"[一两几][个座片栋]")
 _STRAY_RE = re.compile(rf"[^\s，,、。{_STOP_CHARS}](?=[\s，,、])")
 # What may stand between a district and the road after it (the county town: 正定县城，,
 # 正定县城里头，, 正定县城里住，).
-_DISTRICT_GAP_RE = re.compile(r"(?:城(?:里头?|里边|里面)?(?:住着?)?)?[\s，,、]{0,2}$")
+_DISTRICT_GAP_RE = re.compile(
+    r"(?:城(?:里头?|里边|里面)?(?:住着?)?|(?:那边|这边|那块|那片)儿?)?[\s，,、]{0,2}$"
+)
+# What may stand between a district said (with a compound, perhaps) and the road and number
+# said after it: pauses, 那边儿, then 在 or 就在 (御泉湾小区，在石铜路上).
+_DISTRICT_BEFORE_GAP_RE = re.compile(
+    r"(?:那边|这边|那块|那片)?儿?[\s，,、]{0,2}(?:就是|就在|在|是)?[\s，,、]{0,2}"
+)
 _STANDALONE_RE = re.compile(rf"([{_HAN}]{{2,6}})({_STANDALONE_SUFFIX})")
 _BUILDING_PART_RE = re.compile(rf"({NUMBER_PATTERN})\s*(号楼|栋|幢|座|单元|层|楼|室|号|户)?")
 _PART_RANK = {
@@ -120,10 +127,15 @@ _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "ze", "jin", "jian", "cen", "xian"})  # 
 _ROAD_SUFFIX_CHARS = frozenset("路街道")
 # Numerals that sound like 区 (qi, qu), as Whisper writes a district's suffix before a road.
 _QU_NUMERALS = frozenset("七7")
-# A village right after a town (梅花镇，梅花村, 于家乡于家村; 我们村 is no name, and 全体村民
-# are villagers, not a village).
+# A village right after a town (梅花镇，梅花村, 于家乡于家村, 院头镇的，石槽沟村; 我们村 is no
+# name, and 全体村民 are villagers, not a village).
 _VILLAGE_AFTER_RE = re.compile(
-    r"[\s，,、]{0,2}[^\W\d我你他她们这那哪个的了在是就都也还很]{2,4}村(?![民委])"
+    r"的?[\s，,、]{0,2}[^\W\d我你他她们这那哪个的了在是就都也还很]{2,4}村(?![民委])"
+)
+# ... and one right before its town, with 的, 就是 or a pause between (前柳屯村，就是铁杆镇).
+_VILLAGE_BEFORE_RE = re.compile(
+    r"([^\W\d我你他她们这那哪个的了在是就都也还很]{2,4}村)(?![民委])的?[\s，,、]{0,2}"
+    r"(?:(?:我们|俺们|咱们)?(?:就是|是|属于|在))?[\s，,、]{0,2}$"
 )
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
@@ -140,10 +152,11 @@ _SURNAME_HEARD_AS = {
 }  # fmt: skip
 # Other words Whisper writes that no village name holds, for the village word of their sound
 # (南港投村 for 南岗头村, 西柳赢村 for 西柳营村, 李嘉营村 for 李家营村, 东坏营村 for 东槐营村:
-# the pagoda tree names villages in three of the last six sets).
+# the pagoda tree names villages in three of the last six sets; 前马报村 for 前马堡村, 石草钩村
+# for 石槽沟村).
 _VILLAGE_WORD_HEARD_AS = {
     "投": "头", "赢": "营", "港": "岗", "嘉": "家", "佳": "家", "债": "寨", "坏": "槐", "怀": "槐",
-    "囤": "屯",
+    "囤": "屯", "臀": "屯", "吞": "屯", "报": "堡", "抱": "堡", "钩": "沟", "狗": "沟", "食": "石",
 }  # fmt: skip
 # The common surnames, most common first: a one-character name before 庄 is a family's
 # (后阳庄 -> 后杨庄).
@@ -168,20 +181,19 @@ _DISTRICT_AFTER_GAP_RE = re.compile(
 # (characters) it may be, its form, and what may not stand between (a sentence end, another
 # place, a digit, a junction or distance word).
 _NUMBER_REACH = 20
-# A house number taken back (410号，我不对，411号; 说错了，是411号).
+# A house number taken back (410号，我不对，411号; 说错了，是411号; 不对 heard 补队 or 部队).
 _NUMBER_CORRECTION_RE = re.compile(
-    r"[\s，,]{0,2}(?:我|哦|啊|呃)?(?:不对不对|不对|说错了|错了)[\s，,]{0,2}(?:是|应该是)?"
+    r"[\s，,]{0,2}(?:我|哦|啊|呃|哎|唉|埃|艾)?(?:(?:[不补部][对队]){1,2}|说错了|错了)"
+    r"[\s，,]{0,2}(?:应该?[\s，,。]{0,2})?是?"
 )
 # A house number taken back later in the call (…381号，对吗？我刚才说反了，是318号): the cue,
 # then the number within a few characters.
-_TAKE_BACK_CUE_RE = re.compile(r"说反了|说倒了|念反了|反了|说错了|说差了|不对|不是")
+_TAKE_BACK_CUE_RE = re.compile(r"说反了|说倒了|念反了|反了|说错了|说差了|[不补部][对队]|不是")
 # ... and a village (不是 may say which village it is not: 不是范庄镇西王村).
 _VILLAGE_TAKE_BACK_RE = re.compile(r"说错了|说差了|不对")
 _TAKE_BACK_REACH = 14
 _SENTENCE_END_RE = re.compile(r"[。？！?!]")
-_TAKEN_BACK_NUMBER_RE = re.compile(
-    rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})\s*号(?!楼|线|码)"
-)
+_TAKEN_BACK_NUMBER_RE = re.compile(rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})")
 # A street of a village and the house number on it (中心街二十六号, 二街三十六号, 南街15号;
 # 街 heard 接 or 节).
 _VILLAGE_STREET_RE = re.compile(
@@ -304,11 +316,13 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
                 addresses.pop()
         if address.road and not address.district:
             address.inferred_district = _district_of_road(address.road, gaz)
+        if address.road.endswith(("镇", "乡")) and not address.compound:
+            _village_before(text, address, cursor)
         address.compound = _village_of_town(address.road, _village_spelt(address.compound), gaz)
         _read_village_street(text, address)
         addresses.append(address)
         cursor = address.end
-    addresses = _with_district_after(text, addresses)
+    addresses = _with_district_before(text, _with_district_after(text, addresses))
     for i, address in enumerate(addresses):
         # Up to another place (a read-back of the same road is no other place).
         other = (a.start for a in addresses[i + 1 :] if a.road and a.road != address.road)
@@ -320,6 +334,14 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             address.compound = village or address.compound
             address.retaken = True
     return addresses
+
+
+def _village_before(text: str, address: Address, floor: int) -> None:
+    """A village said right before its town (前柳屯村，就是铁杆镇…; 我们是前柳屯村的，深泽县铁杆镇)
+    is the town's village: it becomes the address's compound, and the address starts there."""
+    m = _VILLAGE_BEFORE_RE.search(text, floor, address.start)
+    if m is not None:
+        address.compound, address.start = m.group(1), m.start(1)
 
 
 def is_village(address: Address) -> bool:
@@ -364,6 +386,32 @@ def _with_district_after(text: str, addresses: list[Address]) -> list[Address]:
         ):
             last.district, last.inferred_district = address.district, ""
             last.end = address.end
+            continue
+        merged.append(address)
+    return merged
+
+
+def _with_district_before(text: str, addresses: list[Address]) -> list[Address]:
+    """A road and number heard without a district take the district said a little before,
+    alone or with a compound (鹿泉区，御泉湾小区，在石铜路上212号; 在长安区那边儿，…): the
+    district's address is merged into the road's, its compound too when the road's has none."""
+    merged: list[Address] = []
+    for address in addresses:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.district
+            and not (last.road or last.number or last.building)
+            and address.road
+            and address.number
+            and not address.district
+            and address.inferred_district in ("", last.district)
+            and _DISTRICT_BEFORE_GAP_RE.fullmatch(text, last.end, address.start)
+        ):
+            address.district, address.inferred_district = last.district, ""
+            address.compound = address.compound or last.compound
+            address.start = last.start
+            merged[-1] = address
             continue
         merged.append(address)
     return merged
@@ -861,6 +909,8 @@ def _read_address(
     _set(address, anchor.kind, anchor.value)
     stage = _ORDER.index(anchor.kind)
     cursor = anchor.end
+    if anchor.kind == "road" and anchor.value.endswith(("镇", "乡")):
+        cursor = _past_stray(text, anchor.kind, anchor.value, cursor)  # 院头镇等，石槽沟村
     while True:
         pos = _FILLER_RE.match(text, cursor).end()  # type: ignore[union-attr]
         step = _next_part(text, pos, stage, starts, address, gazetteer)
@@ -877,15 +927,22 @@ def _read_address(
         if kind == "district" and address.road:
             stage = _ORDER.index("road")  # 和平西路新华区，三百九十六号: the number still follows
         if kind == "number":
-            fixed = _number_corrected(text, cursor)
+            fixed = _number_corrected(text, cursor, value)
             if fixed is not None:  # 410号，我不对，411号: the number said after the correction
                 address.number, cursor = fixed
-        town = kind == "road" and value.endswith(("镇", "乡"))
-        if (kind in ("number", "district") or town) and _STRAY_RE.match(text, cursor):
-            # 112号一，光明小区; 新安阵屋，西沿河村: Whisper heard a stray character in the pause
-            cursor += 1
+        cursor = _past_stray(text, kind, value, cursor)
     address.end = cursor
     return address
+
+
+def _past_stray(text: str, kind: str, value: str, cursor: int) -> int:
+    """``cursor`` moved past a stray character Whisper heard in the pause after a house
+    number, a district or a town (112号一，光明小区; 新安阵屋，西沿河村; 院头镇等，石槽沟村: the
+    town's 的)."""
+    town = kind == "road" and value.endswith(("镇", "乡"))
+    if (kind in ("number", "district") or town) and _STRAY_RE.match(text, cursor):
+        return cursor + 1
+    return cursor
 
 
 def _next_part(
@@ -939,13 +996,20 @@ def _next_part(
     return None
 
 
-def _number_corrected(text: str, pos: int) -> tuple[str, int] | None:
-    """The house number a caller says right after taking back the one before ``pos``."""
+def _number_corrected(text: str, pos: int, said: str) -> tuple[str, int] | None:
+    """The house number a caller says right after taking back ``said``, which ends at
+    ``pos``; a 1 before one of ``said``'s length that is a slip of it is the 是 said before
+    the number (216号，不对不对，是261号 heard …1261号)."""
     m = _NUMBER_CORRECTION_RE.match(text, pos)
     if m is None:
         return None
     number = house_number_at(text, m.end(), _STOP_CHARS)
-    return None if number is None else (number[0], number[2])
+    if number is None:
+        return None
+    new, old = number[0].removesuffix("号"), said.removesuffix("号")
+    if len(new) == len(old) + 1 and new[0] == "1" and _near_number(new[1:], old):
+        return new[1:] + "号", number[2]
+    return number[0], number[2]
 
 
 def _number_taken_back(text: str, address: Address, until: int) -> str | None:
@@ -964,9 +1028,10 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
             if _SENTENCE_END_RE.search(text, cue.end(), m.start()):
                 break
             try:
-                number = number_to_arabic(m.group(1))
+                read = house_number_at(text, m.start(), _STOP_CHARS)  # 号 as heard: 217毫
             except ValueError:
                 continue
+            number = read[0].removesuffix("号") if read is not None else ""
             if number != said and len(number) == len(said) and _near_number(number, said):
                 taken = number + "号"
                 break

@@ -89,6 +89,10 @@ def chinese_to_int(text: str) -> int:
     return total + section + (digit or 0)
 
 
+# 十 before 二百 or 三千: the 是 said before a number, heard 十.
+_SHI_BEFORE_HUNDREDS_RE = re.compile(r"十[一二两三四五六七八九][百千]")
+
+
 def number_to_arabic(text: str) -> str:
     """Arabic form of a house, building or room number: 一百二十八 -> ``"128"``.
 
@@ -96,8 +100,13 @@ def number_to_arabic(text: str) -> str:
 
     Arabic digits pass through (full-width ones are narrowed); leading zeros of a digit-by-digit
     reading are kept (零五 -> ``"05"``) because door numbers can have them.
+
+    A 十 before a count of hundreds or thousands (十二百一十七) is no numeral's: it is the 是
+    Whisper wrote as 十 before the number (应该是二百一十七号), and is dropped.
     """
     text = text.strip()
+    if _SHI_BEFORE_HUNDREDS_RE.match(text):
+        text = text[1:]
     if not text:
         raise ValueError("空的数字")
     if any(c in _UNITS or c == _WAN for c in text):

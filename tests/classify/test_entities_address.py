@@ -268,6 +268,36 @@ def test_a_house_number_taken_back_later_is_the_one_kept() -> None:
         assert extract_addresses(text)[0].startswith("长安区中山东路128号"), text
 
 
+def test_a_house_number_taken_back_as_whisper_writes_it() -> None:
+    # 不对不对，应该是二百一十七号: 该是 heard 十, 号 heard 毫
+    text = "长安区胜利北大加二百七十一毫，不对不对应，十二百一十七毫，，对峰家院小区八号楼"
+    assert extract_addresses(text)[0] == "长安区胜利北大街217号"
+    # 哎，不对不对 heard 埃补队补队 or 艾部队
+    text = "在乔西区有一南大街上，门排是186号，埃补队补队是168号，我老街反"
+    assert extract_addresses(text) == ["桥西区友谊南大街168号"]
+    assert extract_addresses("在桥西区、友谊南大街上，门排是186号，艾部队部队是168号。") == [
+        "桥西区友谊南大街168号"
+    ]
+    # 是261号 heard 1261号: the 1 is the 是, as the number is a slip of 216
+    text = "请问您的具体地质时，调戏区怀暗西卢，216号，艾部队部队，1261号，任何家园"
+    assert extract_addresses(text)[0].startswith("桥西区槐安西路261号")
+    # 不对不对，应该是 heard 不对不对应，是: the 是 begins no number (十五十七 is none)
+    text = "路前去向阳北大街七十五号，不对不对应，是五十七号，锦绣华庭小区八号楼，我们俩户口"
+    assert extract_addresses(text) == ["鹿泉区向阳北大街57号锦绣华庭小区8号楼"]
+    text = "路前区向阳北大街75号，不对不对应。是57号，锦绣华庭小区8号楼，我们两户口都在这儿。"
+    assert extract_addresses(text) == ["鹿泉区向阳北大街57号锦绣华庭小区8号楼"]
+    # a correction to another number altogether stands
+    assert extract_addresses("长安区中山东路128号，不对，是1356号")[0] == "长安区中山东路1356号"
+
+
+def test_a_district_said_before_a_compound_and_road() -> None:
+    text = "鹿泉区御泉湾小区，在石铜路二百一十二号三号楼"
+    assert extract_addresses(text) == ["鹿泉区石铜路212号御泉湾小区3号楼"]
+    assert extract_addresses("我家在鹿泉区那边儿，石铜路二百一十二号") == ["鹿泉区石铜路212号"]
+    # not across another road, nor for a road known to be in another district
+    assert extract_addresses("鹿泉区御泉湾小区，中山东路二百一十二号")[0] != "鹿泉区中山东路212号"
+
+
 def test_a_village_taken_back_later_is_the_one_kept() -> None:
     text = (
         "照线，范装镇，鞋杨装村，村西骂个排水局，照线范装镇鞋杨装村，对吗？"
@@ -360,6 +390,14 @@ def test_an_agents_fuller_read_back_leads() -> None:
         # a surname for a word no village is named with (梦 for 孟, 洋 for 杨)
         ("正定县新城铺镇前梦村，村西头那个厂子", "正定县新城铺镇前孟村"),
         ("元氏县槐阳镇西洋庄村", "元氏县槐阳镇西杨庄村"),
+        # village words heard as words no village is named with (报 for 堡, 钩 for 沟)
+        ("深泽县铁杆镇，前马报村，就是村里文化广场东边那家", "深泽县铁杆镇前马堡村"),
+        # the town's 的 before a pause, or heard 等, and the county misheard or left out
+        ("那个我是赞皇县院头镇的，石槽沟村儿，我们村", "赞皇县院头镇石槽沟村"),
+        ("那个我是在皇县院头镇等，石草钩村儿，我们村这次来水儿", "赞皇县院头镇石草沟村"),
+        # the village said before its town
+        ("前柳屯村，就是铁杆镇镇、深泽县铁杆镇。再次委会前头纳个文化广场", "深泽县铁杆镇前柳屯村"),
+        ("我们是前柳屯村的，深泽县铁杆镇", "深泽县铁杆镇前柳屯村"),
     ],
 )
 def test_villages_after_towns(text: str, expected: str) -> None:

@@ -60,7 +60,17 @@ def test_chinese_to_int_rejects(bad: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("一百二十八", "128"), ("五零二", "502"), ("零五", "05"), ("128", "128"), ("３", "3")],
+    [
+        ("一百二十八", "128"),
+        ("五零二", "502"),
+        ("零五", "05"),
+        ("128", "128"),
+        ("３", "3"),
+        # 是 heard 十 before the number (应该是二百一十七号); 十二 and 十二万 are numbers
+        ("十二百一十七", "217"),
+        ("十二", "12"),
+        ("十二万", "120000"),
+    ],
 )
 def test_number_to_arabic(text: str, expected: str) -> None:
     assert number_to_arabic(text) == expected

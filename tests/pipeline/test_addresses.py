@@ -193,6 +193,17 @@ def test_address_stretch_finds_the_callers_address() -> None:
     ask = Segment(ask.start, ask.end, ask.text, "agent")
     stretch = address_stretch(transcript_of(opening, ask, answer), None)
     assert stretch is not None and stretch.start == 23.96
+    # the answer to the question for the address (地址 heard 地质) beats the answer to where
+    # something happened (是在哪儿吃的), on one channel
+    where = Segment(17.5, 22.8, "您别急，是在哪儿去的，现在有多少人不舒服。")
+    when = Segment(
+        23.2, 34.4, "就是今儿中午，村里老留家去媳妇，摆得流水媳，到下午3点来中就开始疼。"
+    )
+    sent = Segment(34.4, 42.2, "现在得有十几个人，已经拿车往县医院送了。")
+    asked = Segment(42.2, 44.7, "请问具体地质是哪里？")
+    place = Segment(44.7, 56.3, "前六臀村，就是，铁感症人，先责线铁感症，再次委会前头那个文化广场")
+    stretch = address_stretch(transcript_of(where, when, sent, asked, place), None)
+    assert stretch is not None and stretch.start == 44.7
     # a house number said beats 楼 in 楼道, 楼底下, 三楼 (长安区青园街 garbled past reading)
     stairs = Segment(3.0, 9.0, "我就在楼底下站着，味儿是从三楼那家出来的，楼道里全是", "caller")
     number = Segment(20.0, 25.0, "我们这是长安期轻眼睛 218号，催流言小区", "caller")
@@ -252,7 +263,8 @@ def test_a_street_in_the_village_outlasts_the_vote() -> None:
     # a reading that took the street's number for the town's gives none
     heard = [_parsed("赵县范庄镇前臀宝村南街15号"), Address("赵县", "范庄镇", "15号", "潜团导村")]
     merged = vote(heard)
-    assert merged is not None and merged.text == "赵县范庄镇前臀宝村南街15号"
+    # (臀, no village's word, is 屯: the script says 前屯堡村)
+    assert merged is not None and merged.text == "赵县范庄镇前屯宝村南街15号"
 
 
 def test_transcriber_redecodes_the_callers_address() -> None:
