@@ -226,6 +226,8 @@ def test_routine_message_board_categories_are_rarely_urgent() -> None:
             "坠物或倒塌危险",
         ),
         ("一个拿着个跳棍式的东西在那儿别锁，另一个在楼梯口那儿望风", "正在撬门入室"),
+        ("阿门村出事儿门，那个趋息吃坏门，好些人又吐又拉灯", "群体食物中毒"),
+        ("腿上都是鞋，躺地上门，一二零一已经有人打了", "人员受伤"),
     ],
 )
 def test_urgent_as_whisper_writes_it(text: str, label: str) -> None:
