@@ -260,6 +260,7 @@ def vote(
     merged.number = _without_inserted_digit(first.number, shorter) or _winner(
         [_without_inserted_digit(n, shorter) for n in numbers], known=said_numbers
     )  # on a tie, the number the transcript's words say (98号 against 1918号)
+    merged.number = _with_lost_digit(merged.number, numbers[1:])
     villages = [r.compound if is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = first.compound if retaken and is_village(first) else _winner(villages)
@@ -271,6 +272,18 @@ def vote(
         if merged.compound == first.compound == town[:-1] + "村" and merged.road != town:
             merged.compound = merged.road[:-1] + "村"
     return merged if core_count(merged) or merged.compound else None
+
+
+def _with_lost_digit(number: str, others: list[str]) -> str:
+    """The number every other reading (two at least) gives, where ``number`` is it with
+    the tens lost before 十 (八十八号 heard 班十八号, read 18号, against 88号 twice): the
+    same digits but a leading 1 for another."""
+    if len(others) < 2 or len(set(others)) != 1 or not number:
+        return number
+    other, said = others[0].removesuffix("号"), number.removesuffix("号")
+    if len(other) == len(said) and other[1:] == said[1:] and said[0] == "1" != other[0]:
+        return others[0]
+    return number
 
 
 def _without_inserted_digit(number: str, numbers: list[str]) -> str:

@@ -74,10 +74,11 @@ _PLACE_CUE_RE = re.compile(
     r"(?:[在住是到于址：:]|街道|社区|[区县市省镇乡]|(?:旁边|对面|附近|隔壁|后面|前面|边上)的?)$"
 )
 # What may stand between two parts of an address: a pause, 的, or the caller going on
-# (向阳北大街，我们小区是108号; 泰华街这边208号).
+# (向阳北大街，我们小区是108号; 泰华街这边208号; 中华北大街，就是318号).
 _FILLER_RE = re.compile(
     r"[\s，,、]{0,2}(?:这边|那边|这儿|那儿)?[\s，,、]{0,2}"
-    r"(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在))?(?:的[\s，,、]{0,2})?"
+    r"(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在)|就是(?=[0-9零一二两三四五六七八九幺]))?"
+    r"(?:的[\s，,、]{0,2})?"
 )
 # A counted noun (一个老小区) describes a compound; it does not name one.
 _COUNTED_RE = re.compile(r"[一两几][个座片栋]")
@@ -132,10 +133,13 @@ _QU_NUMERALS = frozenset("七7")
 _VILLAGE_AFTER_RE = re.compile(
     r"的?[\s，,、]{0,2}[^\W\d我你他她们这那哪个的了在是就都也还很]{2,4}村(?![民委])"
 )
-# ... and one right before its town, with 的, 就是 or a pause between (前柳屯村，就是铁杆镇).
+# ... and one right before its town, with 的 (heard 本, 等 or 门), 就是 or a pause between
+# (前柳屯村，就是铁杆镇; 俺是 heard 暗示 is no part of the name).
 _VILLAGE_BEFORE_RE = re.compile(
-    r"([^\W\d我你他她们这那哪个的了在是就都也还很]{2,4}村)(?![民委])的?[\s，,、]{0,2}"
-    r"(?:(?:我们|俺们|咱们)?(?:就是|是|属于|在))?[\s，,、]{0,2}$"
+    r"([^\W\d我你他她们这那哪个的了在是就都也还很俺暗示]{2,4}村)(?![民委])[的本等门]?[\s，,、]{0,2}"
+    r"(?:(?:我们|俺们|咱们)?(?:就是|是|属于|在))?[\s，,、]{0,2}"
+    # the town said alone first (后槐营村的，大营镇的，就是高邑县大营镇)
+    r"(?:[^\W\d，,、。]{1,4}[镇乡][的本等门]?[\s，,、]{0,2}(?:就是|是|属于|在)?[\s，,、]{0,2})?$"
 )
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
@@ -145,8 +149,9 @@ _FRONT_BACK_BY_SOUND = {main_sound(ch): ch for ch in "前后"}
 _SURNAME_HEARD_AS = {
     heard: surname
     for surname, words in {
-        "孟": "梦", "王": "网往忘", "杨": "洋羊样", "赵": "照找", "韩": "喊含",
-        "宋": "送", "孙": "损", "刘": "流留", "马": "码吗", "李": "理礼", "张": "章彰",
+        "孟": "梦", "王": "网往忘", "赵": "照找", "韩": "喊含",
+        "宋": "送", "孙": "损", "柳": "流留溜", "马": "码吗", "李": "理礼", "张": "章彰",
+        "杜": "度肚", "杨": "洋羊样央",
     }.items()
     for heard in words
 }  # fmt: skip
@@ -156,7 +161,8 @@ _SURNAME_HEARD_AS = {
 # for 石槽沟村).
 _VILLAGE_WORD_HEARD_AS = {
     "投": "头", "赢": "营", "港": "岗", "嘉": "家", "佳": "家", "债": "寨", "坏": "槐", "怀": "槐",
-    "囤": "屯", "臀": "屯", "吞": "屯", "报": "堡", "抱": "堡", "钩": "沟", "狗": "沟", "食": "石",
+    "囤": "屯", "臀": "屯", "吞": "屯", "报": "堡", "抱": "堡", "钩": "沟", "狗": "沟", "勾": "沟",
+    "食": "石", "使": "石", "领": "岭",
 }  # fmt: skip
 # The common surnames, most common first: a one-character name before 庄 is a family's
 # (后阳庄 -> 后杨庄).
@@ -192,6 +198,11 @@ _TAKE_BACK_CUE_RE = re.compile(r"说反了|说倒了|念反了|反了|说错了|
 # ... and a village (不是 may say which village it is not: 不是范庄镇西王村).
 _VILLAGE_TAKE_BACK_RE = re.compile(r"说错了|说差了|不对")
 _TAKE_BACK_REACH = 14
+# The house number named after the rest of the address (，门牌号是; 我们门牌是, 门牌 heard
+# 门排 or, after 我们, 排): how far (characters) the cue may follow the address, and the
+# number the cue.
+_DOOR_NUMBER_CUE_RE = re.compile(r"门[牌排]号?码?|(?<=们)排")
+_DOOR_NUMBER_REACH = 18
 _SENTENCE_END_RE = re.compile(r"[。？！?!]")
 _TAKEN_BACK_NUMBER_RE = re.compile(rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})")
 # A street of a village and the house number on it (中心街二十六号, 二街三十六号, 南街15号;
@@ -210,7 +221,7 @@ _HOUSE_NUMBER_AHEAD_RE = re.compile(
 _AHEAD_BLOCK_RE = re.compile(r"[。？！?!；;0-9０-９路街道区县镇乡村米口和与跟]")
 # A pause Whisper may write between a road and its house number (合作路，206号).
 _PAUSE_CHARS = " ，,"
-_PAUSE_BEFORE_NUMBER_RE = re.compile(r"[\s，,]?")
+_PAUSE_BEFORE_NUMBER_RE = re.compile(r"[\s，,]?(?:就是(?=[0-9零一二两三四五六七八九幺]))?")
 _UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
 _JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、|合)")  # 合: Whisper's 和
 # Between 和 and the second road of a junction (槐中路跟那个体育南大街).
@@ -320,6 +331,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             _village_before(text, address, cursor)
         address.compound = _village_of_town(address.road, _village_spelt(address.compound), gaz)
         _read_village_street(text, address)
+        _door_number_after(text, address)
         addresses.append(address)
         cursor = address.end
     addresses = _with_district_before(text, _with_district_after(text, addresses))
@@ -334,6 +346,26 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             address.compound = village or address.compound
             address.retaken = True
     return addresses
+
+
+def _door_number_after(text: str, address: Address) -> None:
+    """The house number a caller gives after the rest of the address, named as such
+    (槐安东路，馨和家园小区，门牌号是，等会儿我看看啊，146号; …3号楼，我们门牌是233号)."""
+    if not address.road or address.number or address.road.endswith(("镇", "乡")):
+        return
+    cue = _DOOR_NUMBER_CUE_RE.search(text, address.end, address.end + _DOOR_NUMBER_REACH)
+    if cue is None or _SENTENCE_END_RE.search(text, address.end, cue.start()):
+        return
+    for m in _TAKEN_BACK_NUMBER_RE.finditer(text, cue.end(), cue.end() + _DOOR_NUMBER_REACH):
+        if _SENTENCE_END_RE.search(text, cue.end(), m.start()):
+            return
+        try:
+            read = house_number_at(text, m.start(), _STOP_CHARS)
+        except ValueError:
+            continue
+        if read is not None:
+            address.number, address.end = read[0], read[2]
+            return
 
 
 def _village_before(text: str, address: Address, floor: int) -> None:
@@ -799,10 +831,12 @@ def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
         if heard != _HAO_SOUND and not near(heard, _HAO_SOUND):
             continue  # 号, or a character that sounds the same or near (泰华间128后)
         end = m.start()
-        paused = end > 0 and text[end - 1] in _PAUSE_CHARS
+        filler = text.endswith("就是", 0, end)  # 中华北大厅，就是318号
+        end -= 2 * filler
+        paused = filler or (end > 0 and text[end - 1] in _PAUSE_CHARS)
         if paused and heard != _HAO_SOUND:
             continue
-        end -= paused  # 石铜录，二百一十五号: a pause between the road and its number
+        end -= end > 0 and text[end - 1] in _PAUSE_CHARS  # 石铜录，二百一十五号: a pause
         for length in (5, 4, 3):
             start = end - length
             said = text[max(0, start) : end]

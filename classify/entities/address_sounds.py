@@ -67,8 +67,10 @@ _NUMERAL_BY_SOUND = {
 }  # fmt: skip
 _CHINESE_DIGIT = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 _CHINESE_NUMBER_RE = re.compile(r"[零〇○一二两三四五六七八九十百千幺洞]")
-# A Chinese number with tens, hundreds or thousands of its own (五十七, 二百一十七).
-_TENS_AHEAD_RE = re.compile(r"[零一二两三四五六七八九]*[十百千]")
+# No numeral has 十 twice in a row, or 十 and a digit followed by another digit or unit
+# (十十八, 十五十七, 九十三一八, 九十三百): words that read like numerals (是十八号, 是五十七号,
+# 就是318号) began no number there.
+_NO_NUMERAL_RE = re.compile(r"十十|十[零一二两三四五六七八九][零一二两三四五六七八九十百千]")
 
 
 def respell_buildings(text: str) -> str:
@@ -177,11 +179,11 @@ def _respell_numerals(text: str, start: int) -> str:
                 break  # 是128号: a word before digits, not a numeral
             if end == start and numeral in "百千万":
                 break  # 门排时388号: no number begins with 百 (排 sounds like it)
-            if end == start and numeral == "十" and _TENS_AHEAD_RE.match(text, end + 1):
-                break  # 是五十七号: 十五十七 is no numeral, so 是 is the word
             chars[end] = numeral
         end += 1
     changed = any(text[k] not in _NUMERAL_CHARS for k in range(start, end))
+    if changed and _NO_NUMERAL_RE.search("".join(chars[start:end])):
+        return text
     return "".join(chars) if real and changed else text
 
 

@@ -286,8 +286,26 @@ def test_a_house_number_taken_back_as_whisper_writes_it() -> None:
     assert extract_addresses(text) == ["鹿泉区向阳北大街57号锦绣华庭小区8号楼"]
     text = "路前区向阳北大街75号，不对不对应。是57号，锦绣华庭小区8号楼，我们两户口都在这儿。"
     assert extract_addresses(text) == ["鹿泉区向阳北大街57号锦绣华庭小区8号楼"]
+    # 就是 before the number: no numeral (九十318 is none)
+    text = "新华区，中华北大厅，就是318号，请秀院小区，歇后楼"
+    assert extract_addresses(text) == ["新华区中华北大街318号请秀院小区"]
+    assert extract_addresses("中山东路是十八号")[0] == "中山东路18号"
     # a correction to another number altogether stands
     assert extract_addresses("长安区中山东路128号，不对，是1356号")[0] == "长安区中山东路1356号"
+
+
+def test_a_house_number_named_after_the_rest_of_the_address() -> None:
+    text = "玉华区，怀暗东路，就那个先和家演小区，门牌号时，等会按我看看阿姨，146号，工地就在"
+    assert extract_addresses(text) == ["裕华区槐安东路146号"]
+    text = "小细绪，印华西路，核严小绪，三号楼，我们排时二百三十三号，请问您怎么称呼"
+    assert extract_addresses(text) == ["桥西区裕华西路233号核严小区3号楼"]
+    # not past a sentence's end, nor a count
+    assert extract_addresses("裕华区槐安东路馨和家园，门牌号我记不清了。电话是一三九") == [
+        "裕华区槐安东路馨和家园"
+    ]
+    assert extract_addresses("裕华区槐安东路馨和家园，我们排队排了三十个号") == [
+        "裕华区槐安东路馨和家园"
+    ]
 
 
 def test_a_district_said_before_a_compound_and_road() -> None:
@@ -398,6 +416,20 @@ def test_an_agents_fuller_read_back_leads() -> None:
         # the village said before its town
         ("前柳屯村，就是铁杆镇镇、深泽县铁杆镇。再次委会前头纳个文化广场", "深泽县铁杆镇前柳屯村"),
         ("我们是前柳屯村的，深泽县铁杆镇", "深泽县铁杆镇前柳屯村"),
+        # ... and the town said alone first, 的 heard 门 or 本, 俺是 heard 暗示
+        (
+            "后怀营村，阿门是后怀营村门，大营镇门就是高邑县大营镇。在村小学门口",
+            "高邑县大营镇后槐营村",
+        ),
+        (
+            "食草沟村、暗示食草沟村本、院头镇、赞皇县院头镇，暗家就在村委会西边",
+            "赞皇县院头镇石草沟村",
+        ),
+        # 杜 heard 度, 柳 heard 溜, 杨 heard 央, 石 heard 使, 岭 heard 领
+        ("深泽县赵八镇，北度林村，就是村小学门口儿那一段儿", "深泽县赵八镇北杜林村"),
+        ("北溜营村，慈毅镇灯，就是灵寿县慈毅镇北溜营村", "灵寿县慈峪镇北柳营村"),
+        ("喂，你好，我是深泽县铁感镇前央藤村类", "深泽县铁杆镇前杨藤村"),
+        ("我是灵寿县，慈峪镇后使领村的", "灵寿县慈峪镇后石岭村"),
     ],
 )
 def test_villages_after_towns(text: str, expected: str) -> None:

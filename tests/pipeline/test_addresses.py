@@ -145,6 +145,24 @@ def test_vote_breaks_a_tie_of_numbers_with_the_number_said() -> None:
     assert merged is not None and merged.text == "桥西区槐安西路1918号"  # the first on a tie
 
 
+def test_vote_takes_the_tens_the_transcript_lost() -> None:
+    # 八十八号 heard 班十八号 in the transcript, 88号 in both prompted readings
+    heard = [
+        _parsed("鹿泉区向阳北大街18号封责院小区"),
+        _parsed("鹿泉区向阳北大街88号峰泽院小区"),
+        _parsed("鹿泉区向阳北大街88号峰泽院小区"),
+    ]
+    merged = vote(heard)
+    assert merged is not None and merged.number == "88号"
+    # not on one reading's word, nor for another slip
+    heard = [_parsed("鹿泉区向阳北大街18号"), _parsed("鹿泉区向阳北大街88号"), None]
+    merged = vote(heard)
+    assert merged is not None and merged.number == "18号"
+    heard = [_parsed("鹿泉区向阳北大街28号"), *[_parsed("鹿泉区向阳北大街88号")] * 2]
+    merged = vote(heard)
+    assert merged is not None and merged.number == "28号"
+
+
 def test_vote_reads_x00y_as_x_hundred_and_y() -> None:
     # 二百零九号 written 2009号 in every reading, no number in the transcript's words
     heard = [_parsed("新华区中华北大街2009号康宁业小区12号楼"), _parsed("新华区中华北大街2009号")]
