@@ -162,7 +162,7 @@ _SURNAME_HEARD_AS = {
 _VILLAGE_WORD_HEARD_AS = {
     "投": "头", "赢": "营", "港": "岗", "嘉": "家", "佳": "家", "债": "寨", "坏": "槐", "怀": "槐",
     "囤": "屯", "臀": "屯", "吞": "屯", "报": "堡", "抱": "堡", "钩": "沟", "狗": "沟", "勾": "沟",
-    "食": "石", "使": "石", "领": "岭",
+    "食": "石", "使": "石", "时": "石", "领": "岭",
 }  # fmt: skip
 # The common surnames, most common first: a one-character name before 庄 is a family's
 # (后阳庄 -> 后杨庄).

@@ -430,6 +430,7 @@ def test_an_agents_fuller_read_back_leads() -> None:
         ("北溜营村，慈毅镇灯，就是灵寿县慈毅镇北溜营村", "灵寿县慈峪镇北柳营村"),
         ("喂，你好，我是深泽县铁感镇前央藤村类", "深泽县铁杆镇前杨藤村"),
         ("我是灵寿县，慈峪镇后使领村的", "灵寿县慈峪镇后石岭村"),
+        ("我是灵寿县，慈峪镇后时岭村的", "灵寿县慈峪镇后石岭村"),
     ],
 )
 def test_villages_after_towns(text: str, expected: str) -> None:
