@@ -3,8 +3,8 @@
 The transcripts (``data/transcripts/whisper_base_calls.jsonl``, see its README) keep
 Whisper's errors in digits, place names and danger words. Some calls cannot be read right
 (two digits wrong, a road name garbled beyond recognition), so the checks are totals, set a
-little below what the extractors achieve (phones 389/536 from the text alone with 67 wrong,
-addresses 100/536 exactly and 232/536 up to a compound-name character, all 151 urgent calls
+little below what the extractors achieve (phones 406/568 from the text alone with 74 wrong,
+addresses 103/568 exactly and 239/568 up to a compound-name character, all 159 urgent calls
 and no false alarm, in the tenth session). Corrections (不对，最后是…) are the pipeline's
 phone check's to read, so a number taken back still counts as wrong here.
 Urgency is read as the pipeline's rules read it: on a mono call the agent's triage counts
@@ -58,15 +58,15 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 536
-    sets = {"sample", *(f"dev{n}" for n in range(1, 34))}
+    assert len(calls) == 568
+    sets = {"sample", *(f"dev{n}" for n in range(1, 36))}
     assert {c["set"] for c in calls} == sets
     assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 382
+    assert right >= 399
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -74,7 +74,7 @@ def test_wrong_phone_numbers_are_rare(results: list) -> None:
     wrong = [
         call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
     ]
-    assert len(wrong) <= 70, wrong
+    assert len(wrong) <= 77, wrong
 
 
 def test_addresses(results: list) -> None:
@@ -82,8 +82,8 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 97
-    assert loose >= 226
+    assert exact >= 100
+    assert loose >= 233
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
