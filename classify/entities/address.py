@@ -356,16 +356,9 @@ def _door_number_after(text: str, address: Address) -> None:
     cue = _DOOR_NUMBER_CUE_RE.search(text, address.end, address.end + _DOOR_NUMBER_REACH)
     if cue is None or _SENTENCE_END_RE.search(text, address.end, cue.start()):
         return
-    for m in _TAKEN_BACK_NUMBER_RE.finditer(text, cue.end(), cue.end() + _DOOR_NUMBER_REACH):
-        if _SENTENCE_END_RE.search(text, cue.end(), m.start()):
-            return
-        try:
-            read = house_number_at(text, m.start(), _STOP_CHARS)
-        except ValueError:
-            continue
-        if read is not None:
-            address.number, address.end = read[0], read[2]
-            return
+    for number, end in _house_numbers_after(text, cue.end(), cue.end() + _DOOR_NUMBER_REACH):
+        address.number, address.end = number, end
+        return
 
 
 def _village_before(text: str, address: Address, floor: int) -> None:
@@ -1058,18 +1051,26 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
     taken: str | None = None
     for cue in _TAKE_BACK_CUE_RE.finditer(text, address.end, until):
         reach = min(until, cue.end() + _TAKE_BACK_REACH)
-        for m in _TAKEN_BACK_NUMBER_RE.finditer(text, cue.end(), reach):
-            if _SENTENCE_END_RE.search(text, cue.end(), m.start()):
-                break
-            try:
-                read = house_number_at(text, m.start(), _STOP_CHARS)  # 号 as heard: 217毫
-            except ValueError:
-                continue
-            number = read[0].removesuffix("号") if read is not None else ""
+        for read, _ in _house_numbers_after(text, cue.end(), reach):
+            number = read.removesuffix("号")
             if number != said and len(number) == len(said) and _near_number(number, said):
-                taken = number + "号"
+                taken = read
                 break
     return taken
+
+
+def _house_numbers_after(text: str, start: int, end: int) -> Iterator[tuple[str, int]]:
+    """House numbers (``"318号"``, end) said between ``start`` and ``end``, in order, up to
+    a sentence's end; 号 as heard (217毫)."""
+    for m in _TAKEN_BACK_NUMBER_RE.finditer(text, start, end):
+        if _SENTENCE_END_RE.search(text, start, m.start()):
+            return
+        try:
+            read = house_number_at(text, m.start(), _STOP_CHARS)
+        except ValueError:
+            continue
+        if read is not None:
+            yield read[0], read[2]
 
 
 def _village_taken_back(text: str, address: Address, later: list[Address]) -> str | None:
