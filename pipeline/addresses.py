@@ -229,7 +229,9 @@ def vote(
     The house number is the first reading's unless it is another reading's, or one of
     ``said_numbers`` (house numbers in the transcript's words that its address did not take
     in), with a digit inserted (2006号 against 206号), or there is none; between equally
-    supported numbers, one of ``said_numbers`` wins (98号 against 1918号). Compound and
+    supported numbers, one of ``said_numbers`` wins (98号 against 1918号); where every
+    other reading (two at least) gives the number with the tens the first lost (18号 for
+    八十八号, against 88号 twice), theirs stands. Compound and
     building come from the first reading that has any part. When the first reading's
     village is the one the caller said after taking another back (``retaken``), it stands:
     the other readings, of the stretch before the correction, hear the one taken back.
@@ -260,7 +262,7 @@ def vote(
     merged.number = _without_inserted_digit(first.number, shorter) or _winner(
         [_without_inserted_digit(n, shorter) for n in numbers], known=said_numbers
     )  # on a tie, the number the transcript's words say (98号 against 1918号)
-    merged.number = _with_lost_digit(merged.number, numbers[1:])
+    merged.number = _with_lost_tens(merged.number, numbers[1:])
     villages = [r.compound if is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = first.compound if retaken and is_village(first) else _winner(villages)
@@ -274,7 +276,7 @@ def vote(
     return merged if core_count(merged) or merged.compound else None
 
 
-def _with_lost_digit(number: str, others: list[str]) -> str:
+def _with_lost_tens(number: str, others: list[str]) -> str:
     """The number every other reading (two at least) gives, where ``number`` is it with
     the tens lost before 十 (八十八号 heard 班十八号, read 18号, against 88号 twice): the
     same digits but a leading 1 for another."""
