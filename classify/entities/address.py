@@ -204,7 +204,8 @@ _TAKE_BACK_REACH = 14
 _DOOR_NUMBER_CUE_RE = re.compile(r"门[牌排]号?码?|(?<=们)排")
 _DOOR_NUMBER_REACH = 18
 _SENTENCE_END_RE = re.compile(r"[。？！?!]")
-_TAKEN_BACK_NUMBER_RE = re.compile(rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})")
+# Where a number begins (not inside another: 一百二十八 begins at 一 only).
+_NUMBER_START_RE = re.compile(rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})")
 # A street of a village and the house number on it (中心街二十六号, 二街三十六号, 南街15号;
 # 街 heard 接 or 节).
 _VILLAGE_STREET_RE = re.compile(
@@ -1062,7 +1063,7 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
 def _house_numbers_after(text: str, start: int, end: int) -> Iterator[tuple[str, int]]:
     """House numbers (``"318号"``, end) said between ``start`` and ``end``, in order, up to
     a sentence's end; 号 as heard (217毫)."""
-    for m in _TAKEN_BACK_NUMBER_RE.finditer(text, start, end):
+    for m in _NUMBER_START_RE.finditer(text, start, end):
         if _SENTENCE_END_RE.search(text, start, m.start()):
             return
         try:
