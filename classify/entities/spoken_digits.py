@@ -31,9 +31,12 @@ _NEVER_SOFT = frozenset("十百千万亿拾佰仟号年月日点元块岁米层�
 # Whisper's spellings of a digit that the sound rules do not reach: 幺 as 鸟 (yao, niao) at
 # the head of a group (鸟八六，三三零五…, 鸟三三，八三鸟鸟…), seen in two calls.
 _SPELT_AS = {"鸟": "1"}
-# Pauses between groups; Whisper sometimes ends a "sentence" between two groups (三八。三幺).
+# Pauses between groups; Whisper sometimes ends a "sentence" between two groups (三八。三幺),
+# or asks one (幺三三？幺三一一…).
 # ﹑ and ﹐ are the small forms Whisper writes after a prompt.
-_GAP_RE = re.compile(r"[\s,，、﹑﹐。\-－—–_/]{1,3}")
+_GAP_RE = re.compile(r"[\s,，、﹑﹐。？?\-－—–_/]{1,3}")
+# A digit, then a pause, right before a position.
+_GAP_BEFORE_RE = re.compile(rf"[{''.join(DIGIT_VALUES)}][\s,，、﹑﹐。？?\-－—–_/]{{1,3}}$")
 
 
 @functools.lru_cache(maxsize=16384)
@@ -100,10 +103,25 @@ def find_groups(text: str, skip: list[tuple[int, int]] | None = None) -> list[Gr
         start = i
         while i < len(text) and (text[i] in DIGIT_VALUES or soft_digit(text[i]) is not None):
             i += 1
-        group = _group(text, start, i)
+        group = _group(text, start, i) or _lone_between(text, start, i)
         if group is not None and not any(s <= start < e for s, e in skip or ()):
             groups.append(group)
     return groups
+
+
+def _lone_between(text: str, start: int, end: int) -> Group | None:
+    """A lone soft digit said as a group of its own between two groups of digits, pauses
+    either side (186，312 庆，五五零九: 七 heard 庆), else None."""
+    if end - start != 1:
+        return None
+    before = _GAP_BEFORE_RE.search(text, 0, start)
+    after = _GAP_RE.match(text, end)
+    if before is None or after is None or after.end() >= len(text):
+        return None
+    if text[after.end()] not in DIGIT_VALUES:
+        return None
+    digit = soft_digit(text[start])
+    return None if digit is None else Group(start, end, digit, (True,), 0)
 
 
 def _group(text: str, start: int, end: int) -> Group | None:

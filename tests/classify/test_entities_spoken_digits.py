@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from classify.entities import extract_phones
 from classify.entities.spoken_digits import chain_groups, find_groups, soft_digit
 
 pytest.importorskip("pypinyin", reason="homophones need pypinyin")
@@ -50,3 +51,19 @@ def test_loose_tail_covers_a_digit_that_begins_the_next_word() -> None:
 def test_full_stop_between_groups_still_chains() -> None:
     text = "要三八。三要要请，七零三四五"
     assert len(chain_groups(text, find_groups(text))) == 1
+
+
+def test_a_lone_soft_digit_between_groups_is_one() -> None:
+    # 七 heard 庆, said as a group of its own between pauses
+    text = "电话，庆王，电话是186，312 庆，五五零九，好的"
+    chains = chain_groups(text, find_groups(text))
+    # (是 before 186 may be a soft 4 or the word, which the phone reader decides)
+    assert "".join(g.digits for g in chains[-1]).endswith("18631275509")
+    assert extract_phones(text) == ["18631275509"]
+    # not without digits either side, nor a word after a number
+    assert find_groups("是吧，是") == []
+    assert extract_phones("电话是一三九，是，八八八八") == []
+
+
+def test_a_question_mark_between_groups_still_chains() -> None:
+    assert extract_phones("请问您的联系电话？幺三三？幺三一一八八九九。") == ["13313118899"]

@@ -116,7 +116,8 @@ def test_transcribe_folder_is_resumable(tmp_path: Path) -> None:
     assert first.returncode == 1  # the broken file failed, and says so
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     by_path = {r["path"]: r for r in rows}
-    assert "暖气" in by_path["a.wav"]["text"]
+    # the heating call (Whisper base writes 暖气 as 乱七 on some CPUs; 热力公司 is said too)
+    assert any(word in by_path["a.wav"]["text"] for word in ("暖气", "热力"))
     assert by_path["broken.wav"]["error"]
     second = run_cli(["transcribe", "--dir", str(folder), "--out", str(out)], env)
     assert "已跳过 1" in second.stderr
