@@ -57,8 +57,9 @@ _INSERTED_MIN_DIGITS = 4
 # X百零Y号 as Whisper writes it in numerals, 百 as a 0 or a 1 (2009号 for 二百零九号,
 # 4102号 for 四百零二号).
 _HUNDRED_AS_ZERO_RE = re.compile(r"^([1-9])[01](0[1-9]号)$")
-# A house number as said in the transcript's stretch (二百零九号, 209号), not a building (号楼).
-_SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)号(?!楼)")
+# A house number as said in the transcript's stretch (二百零九号, 209号; 号 heard 后 or 毫), not a
+# building (号楼).
+_SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)[号后毫](?!楼)")
 # What follows the roads of a junction: 交叉口 and the corner (东南角).
 _JUNCTION_TAIL_RE = re.compile(r"交叉口.*$")
 # The agent asking where (请问具体地址是哪里？您住在哪儿？说一下具体位置; 地址 heard 地质) ...
@@ -231,7 +232,8 @@ def vote(
     in), with a digit inserted (2006号 against 206号), or there is none; between equally
     supported numbers, one of ``said_numbers`` wins (98号 against 1918号); where every
     other reading (two at least) gives the number with the tens the first lost (18号 for
-    八十八号, against 88号 twice), theirs stands. Compound and
+    八十八号, against 88号 twice), theirs stands; where the transcript gave no address
+    (the first reading is None), a reading's number its words say stands. Compound and
     building come from the first reading that has any part. When the first reading's
     village is the one the caller said after taking another back (``retaken``), it stands:
     the other readings, of the stretch before the correction, hear the one taken back.
@@ -263,6 +265,10 @@ def vote(
         [_without_inserted_digit(n, shorter) for n in numbers], known=said_numbers
     )  # on a tie, the number the transcript's words say (98号 against 1918号)
     merged.number = _with_lost_tens(merged.number, numbers[1:])
+    if readings and readings[0] is None and merged.number not in said_numbers:
+        # No address read in the transcript, but its words say a number a reading gives
+        # (二百零七后 against 二环 read 2号): the transcript's number, as above.
+        merged.number = next((n for n in numbers if n in said_numbers), merged.number)
     villages = [r.compound if is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = first.compound if retaken and is_village(first) else _winner(villages)

@@ -163,6 +163,15 @@ def test_vote_takes_the_tens_the_transcript_lost() -> None:
     assert merged is not None and merged.number == "28号"
 
 
+def test_vote_takes_the_number_the_transcript_says_when_it_read_no_address() -> None:
+    # 玉华趋怀安东都二百零七后: no address read, but 207 said; 二环 read 2号 in one reading
+    heard = [None, _parsed("裕华区槐安东路2号"), _parsed("裕华区槐安东路207号锦秀家园")]
+    merged = vote(heard, said_numbers=["207号"])
+    assert merged is not None and merged.number == "207号"
+    merged = vote(heard)
+    assert merged is not None and merged.number == "2号"
+
+
 def test_vote_reads_x00y_as_x_hundred_and_y() -> None:
     # 二百零九号 written 2009号 in every reading, no number in the transcript's words
     heard = [_parsed("新华区中华北大街2009号康宁业小区12号楼"), _parsed("新华区中华北大街2009号")]
