@@ -34,9 +34,11 @@ _SPELT_AS = {"鸟": "1"}
 # Pauses between groups; Whisper sometimes ends a "sentence" between two groups (三八。三幺),
 # or asks one (幺三三？幺三一一…).
 # ﹑ and ﹐ are the small forms Whisper writes after a prompt.
-_GAP_RE = re.compile(r"[\s,，、﹑﹐。？?\-－—–_/]{1,3}")
-# A digit, then a pause, right before a position.
-_GAP_BEFORE_RE = re.compile(rf"[{''.join(DIGIT_VALUES)}][\s,，、﹑﹐。？?\-－—–_/]{{1,3}}$")
+_GAP_CHARS = r"\s,，、﹑﹐。？?\-－—–_/"
+_GAP_RE = re.compile(rf"[{_GAP_CHARS}]{{1,3}}")
+# A digit, then a pause, right before a position (at most this many characters back).
+_GAP_BEFORE_RE = re.compile(rf"[{''.join(DIGIT_VALUES)}][{_GAP_CHARS}]{{1,3}}$")
+_GAP_BEFORE_REACH = 4
 
 
 @functools.lru_cache(maxsize=16384)
@@ -114,9 +116,10 @@ def _lone_between(text: str, start: int, end: int) -> Group | None:
     either side (186，312 庆，五五零九: 七 heard 庆), else None."""
     if end - start != 1:
         return None
-    before = _GAP_BEFORE_RE.search(text, 0, start)
     after = _GAP_RE.match(text, end)
-    if before is None or after is None or after.end() >= len(text):
+    if after is None or after.end() >= len(text):
+        return None
+    if _GAP_BEFORE_RE.search(text, max(0, start - _GAP_BEFORE_REACH), start) is None:
         return None
     if text[after.end()] not in DIGIT_VALUES:
         return None
