@@ -62,12 +62,13 @@ _HUNDRED_AS_ZERO_RE = re.compile(r"^([1-9])[01](0[1-9]号)$")
 _SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)[号后毫](?!楼)")
 # What follows the roads of a junction: 交叉口 and the corner (东南角).
 _JUNCTION_TAIL_RE = re.compile(r"交叉口.*$")
-# The agent asking where (请问具体地址是哪里？您住在哪儿？说一下具体位置; 地址 heard 地质) ...
-_ADDRESS_QUESTION_RE = re.compile(r"地址|地质|位置|在哪|哪里|哪儿|什么地方|住哪|哪个[村区县镇乡小]")
-# ... and asking for the address itself, not where something happened (是在哪儿吃的).
+# The agent asking for the address (请问具体地址是哪里？您住在哪儿？说一下具体位置; 地址 heard
+# 地质) ...
 _ADDRESS_ASKED_RE = re.compile(
     r"地址|地质|位置|什么地方|住哪|住在|哪个[村区县镇乡小]|具体[^，。？]{0,3}哪"
 )
+# ... or only where, which may be where something happened (是在哪儿吃的).
+_WHERE_ASKED_RE = re.compile(r"在哪|哪里|哪儿")
 # How much of a mono segment's end is its last words (the question before the answer).
 _QUESTION_TAIL_CHARS = 16
 # How close a place name must sound (mean loose distance per character) to count for a stretch.
@@ -180,7 +181,7 @@ def _question_grade(text: str) -> int:
     """2 where ``text`` asks for the address, 1 where it asks only where, else 0."""
     if _ADDRESS_ASKED_RE.search(text):
         return 2
-    return 1 if _ADDRESS_QUESTION_RE.search(text) else 0
+    return 1 if _WHERE_ASKED_RE.search(text) else 0
 
 
 def _narrow(stretch: Segment, gazetteer: Gazetteer) -> Segment:
