@@ -73,11 +73,13 @@ _ADMIN_UNIT_RE = re.compile(r"街道|社区|[区县市省镇乡]")
 _PLACE_CUE_RE = re.compile(
     r"(?:[在住是到于址：:]|街道|社区|[区县市省镇乡]|(?:旁边|对面|附近|隔壁|后面|前面|边上)的?)$"
 )
+# 就是 said before a number (中华北大街，就是318号).
+_JIUSHI_BEFORE_NUMBER = r"就是(?=[0-9零一二两三四五六七八九幺])"
 # What may stand between two parts of an address: a pause, 的, or the caller going on
 # (向阳北大街，我们小区是108号; 泰华街这边208号; 中华北大街，就是318号).
 _FILLER_RE = re.compile(
     r"[\s，,、]{0,2}(?:这边|那边|这儿|那儿)?[\s，,、]{0,2}"
-    r"(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在)|就是(?=[0-9零一二两三四五六七八九幺]))?"
+    rf"(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在)|{_JIUSHI_BEFORE_NUMBER})?"
     r"(?:的[\s，,、]{0,2})?"
 )
 # A counted noun (一个老小区) describes a compound; it does not name one.
@@ -128,15 +130,17 @@ _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "ze", "jin", "jian", "cen", "xian"})  # 
 _ROAD_SUFFIX_CHARS = frozenset("路街道")
 # Numerals that sound like 区 (qi, qu), as Whisper writes a district's suffix before a road.
 _QU_NUMERALS = frozenset("七7")
-# A village right after a town (梅花镇，梅花村, 于家乡于家村, 院头镇的，石槽沟村; 我们村 is no
-# name, and 全体村民 are villagers, not a village).
+# Words no village's name holds (我们村 is no name).
+_NOT_IN_VILLAGE_NAME = "我你他她们这那哪个的了在是就都也还很"
+# A village right after a town (梅花镇，梅花村, 于家乡于家村, 院头镇的，石槽沟村; 全体村民 are
+# villagers, not a village).
 _VILLAGE_AFTER_RE = re.compile(
-    r"的?[\s，,、]{0,2}[^\W\d我你他她们这那哪个的了在是就都也还很]{2,4}村(?![民委])"
+    rf"的?[\s，,、]{{0,2}}[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村(?![民委])"
 )
 # ... and one right before its town, with 的 (heard 本, 等 or 门), 就是 or a pause between
 # (前柳屯村，就是铁杆镇; 俺是 heard 暗示 is no part of the name).
 _VILLAGE_BEFORE_RE = re.compile(
-    r"([^\W\d我你他她们这那哪个的了在是就都也还很俺暗示]{2,4}村)(?![民委])[的本等门]?[\s，,、]{0,2}"
+    rf"([^\W\d{_NOT_IN_VILLAGE_NAME}俺暗示]{{2,4}}村)(?![民委])[的本等门]?[\s，,、]{{0,2}}"
     r"(?:(?:我们|俺们|咱们)?(?:就是|是|属于|在))?[\s，,、]{0,2}"
     # the town said alone first (后槐营村的，大营镇的，就是高邑县大营镇)
     r"(?:[^\W\d，,、。]{1,4}[镇乡][的本等门]?[\s，,、]{0,2}(?:就是|是|属于|在)?[\s，,、]{0,2})?$"
@@ -222,7 +226,7 @@ _HOUSE_NUMBER_AHEAD_RE = re.compile(
 _AHEAD_BLOCK_RE = re.compile(r"[。？！?!；;0-9０-９路街道区县镇乡村米口和与跟]")
 # A pause Whisper may write between a road and its house number (合作路，206号).
 _PAUSE_CHARS = " ，,"
-_PAUSE_BEFORE_NUMBER_RE = re.compile(r"[\s，,]?(?:就是(?=[0-9零一二两三四五六七八九幺]))?")
+_PAUSE_BEFORE_NUMBER_RE = re.compile(rf"[\s，,]?(?:{_JIUSHI_BEFORE_NUMBER})?")
 _UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
 _JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、|合)")  # 合: Whisper's 和
 # Between 和 and the second road of a junction (槐中路跟那个体育南大街).
