@@ -41,6 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
+from classify.entities.corrections import NOT_RIGHT, SAID_SWAPPED, SAID_WRONG
 from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
 from classify.gazetteer import Gazetteer, Place, PlaceMatch, load_gazetteer
 from classify.phonetic import is_han, loose_distance, main_sound, near, syllables
@@ -191,16 +192,17 @@ _DISTRICT_AFTER_GAP_RE = re.compile(
 # (characters) it may be, its form, and what may not stand between (a sentence end, another
 # place, a digit, a junction or distance word).
 _NUMBER_REACH = 20
-# A house number taken back (410号，我不对，411号; 说错了，是411号; 不对 heard 补队 or 部队).
+# A house number taken back (410号，我不对，411号; 说错了，是411号), cues as in
+# :mod:`classify.entities.corrections`.
 _NUMBER_CORRECTION_RE = re.compile(
-    r"[\s，,]{0,2}(?:我|哦|啊|呃|哎|唉|埃|艾)?(?:(?:[不补部][对队]){1,2}|说错了|错了)"
+    rf"[\s，,]{{0,2}}(?:我|哦|啊|呃|哎|唉|埃|艾)?(?:(?:{NOT_RIGHT}){{1,2}}|{SAID_WRONG}|错了)"
     r"[\s，,]{0,2}(?:应该?[\s，,。]{0,2})?是?"
 )
 # A house number taken back later in the call (…381号，对吗？我刚才说反了，是318号): the cue,
 # then the number within a few characters.
-_TAKE_BACK_CUE_RE = re.compile(r"说反了|说倒了|念反了|反了|说错了|说差了|[不补部][对队]|不是")
+_TAKE_BACK_CUE_RE = re.compile(f"{SAID_SWAPPED}|{SAID_WRONG}|{NOT_RIGHT}|不是")
 # ... and a village (不是 may say which village it is not: 不是范庄镇西王村).
-_VILLAGE_TAKE_BACK_RE = re.compile(r"说错了|说差了|不对")
+_VILLAGE_TAKE_BACK_RE = re.compile(f"{SAID_WRONG}|{NOT_RIGHT}")
 _TAKE_BACK_REACH = 14
 # The house number named after the rest of the address (，门牌号是; 我们门牌是, 门牌 heard
 # 门排 or, after 我们, 排): how far (characters) the cue may follow the address, and the

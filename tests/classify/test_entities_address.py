@@ -325,6 +325,9 @@ def test_a_village_taken_back_later_is_the_one_kept() -> None:
     # 不是 names the village it is not
     text = "赵县范庄镇东王村，不是范庄镇西王村，我们是东王村"
     assert extract_addresses(text)[0] == "赵县范庄镇东王村"
+    # 不对 as Whisper writes it (补队) is a take-back cue too
+    text = "赵县范庄镇西王村，对吗？补队补队，是东王村，范庄镇东王村"
+    assert extract_addresses(text) == ["赵县范庄镇东王村"]
 
 
 def test_a_road_said_before_the_full_address_is_dropped() -> None:

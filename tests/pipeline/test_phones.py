@@ -51,6 +51,15 @@ def test_a_correction_may_say_one_group_again() -> None:
     )
 
 
+def test_every_cue_of_the_shared_vocabulary_takes_a_number_back() -> None:
+    # classify.entities.corrections: 不对 as heard, said wrong, said swapped
+    for cue in ("补队补队", "部对", "我说差了", "哦我说反了", "说倒了"):
+        text = f"电话是幺三八幺二三四五六七八，{cue}，幺三八幺二三四五六八七"
+        assert read_number(text) == "13812345687", cue
+    # no cue: the number said first stands
+    assert read_number("电话是幺三八幺二三四五六七八，嗯，好的") == "13812345678"
+
+
 def test_a_number_restated_with_a_digit_changed_is_a_correction() -> None:
     # 不对不对 heard as 部队部队: the later number, two digits apart, stands
     assert read_number("15076412389 艾部队部队，后头12398 我众说15076412398") == "15076412398"
