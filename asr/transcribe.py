@@ -56,9 +56,10 @@ WINDOW_SEARCH_S = 60.0
 class Transcriber:
     """Loads a Whisper model once and transcribes recordings with it.
 
-    Example:
-        >>> transcriber = Transcriber(TranscribeOptions(beam_size=5))
-        >>> transcriber.transcribe("call.wav").text
+    Example::
+
+        transcriber = Transcriber(TranscribeOptions(beam_size=5))
+        transcriber.transcribe("call.wav").text
     """
 
     def __init__(

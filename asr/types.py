@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from asr.postprocess import join_texts
+
 
 @dataclass
 class Segment:
@@ -33,12 +35,17 @@ class Transcript:
 
     @property
     def caller_text(self) -> str:
-        """Text spoken by the caller; all text when speakers are unknown."""
+        """Text spoken by the caller; all text when speakers are unknown.
+
+        The caller's segments are joined as the whole call's are (a pause between two that
+        carry no punctuation of their own), so one turn's last words do not run into the
+        next turn's first.
+        """
         if any(s.speaker == "caller" for s in self.segments):
-            return "".join(s.text for s in self.segments if s.speaker == "caller")
+            return join_texts(s.text for s in self.segments if s.speaker == "caller")
         return self.text
 
     @property
     def agent_text(self) -> str:
         """Text spoken by the agent; empty when speakers are unknown."""
-        return "".join(s.text for s in self.segments if s.speaker == "agent")
+        return join_texts(s.text for s in self.segments if s.speaker == "agent")

@@ -45,6 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from asr.types import Segment, Transcript
 from classify.entities import extract_entities, parse_addresses
 from classify.entities.numerals import number_to_arabic
 from classify.phonetic import char_sounds, main_sound, near, phrase_sounds
@@ -64,12 +65,23 @@ _CHINESE_NUMBER_RE = re.compile(r"([零〇一二两三四五六七八九十百�
 _JUNCTION_JOINER_RE = re.compile(r"(?<=[路街道])[和跟](?=[^，,]{2,8}交叉口)")
 
 
+def transcript_of(transcript: dict[str, Any]) -> Transcript:
+    """A transcript as the CLI's JSON gives it, back as :class:`asr.types.Transcript`."""
+    segments = [
+        Segment(
+            float(s.get("start", 0.0)),
+            float(s.get("end", 0.0)),
+            str(s.get("text", "")),
+            str(s.get("speaker", "")),
+        )
+        for s in transcript.get("segments") or []
+    ]
+    return Transcript(text=str(transcript.get("text", "")), segments=segments)
+
+
 def caller_text(transcript: dict[str, Any]) -> str:
     """The caller's words, as ``asr.types.Transcript.caller_text`` gives them."""
-    segments = transcript.get("segments") or []
-    if any(s.get("speaker") == "caller" for s in segments):
-        return "".join(s["text"] for s in segments if s.get("speaker") == "caller")
-    return str(transcript.get("text", ""))
+    return transcript_of(transcript).caller_text
 
 
 def find_truth(source: str, truth_dirs: list[Path]) -> dict[str, Any] | None:
@@ -130,13 +142,11 @@ def address_core(truth: str) -> str:
 def score_line(record: dict[str, Any], truth: dict[str, Any], reextract: bool) -> dict[str, Any]:
     """Per-call result for one pipeline output."""
     if reextract:
-        transcript = record.get("transcript") or {}
-        text = caller_text(transcript)
-        segments = transcript.get("segments") or []
-        agent = "".join(s["text"] for s in segments if s.get("speaker") == "agent")
-        entities = extract_entities(text, agent_text=agent)
+        transcript = transcript_of(record.get("transcript") or {})
+        text = transcript.caller_text
+        entities = extract_entities(text, agent_text=transcript.agent_text)
         phones, addresses = entities.phones, entities.addresses
-        urgent = detect_urgency(text, whole_call=str(transcript.get("text", ""))).urgent
+        urgent = detect_urgency(text, whole_call=transcript.text).urgent
     else:
         stored = record.get("entities") or {}
         phones, addresses = list(stored.get("phones", [])), list(stored.get("addresses", []))

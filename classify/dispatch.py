@@ -25,7 +25,8 @@ _HANDOVER = re.compile(
     r"(?:转交|转胶|转教|转到|转给|转达|交给|移交|通知|联系|连续|反映给)(?:给|到)?(?:相关的?)?"
     # 马上转生态环境部门: 转 alone, right after the agent says when (同时转住建部门: as well)
     # or for whom (我给您转园林部门)
-    r"|(?:马上|立即|立刻|这就|会|已经|同时|给您|帮您|给你|帮你)转(?![交胶教到给达])"
+    # ... or after the ticket it goes as (按紧急工单转城管部门, 工单 heard 公单)
+    r"|(?:马上|立即|立刻|这就|会|已经|同时|给您|帮您|给你|帮你|[工公]单)转(?![交胶教到给达])"
 )  # 连续: Whisper's 联系 (立即连续消防)
 # How far after the verb a name may start and how long it may be (syllables).
 _MAX_OFFSET = 2
@@ -122,6 +123,8 @@ def dispatch_departments(text: str, taxonomy: Taxonomy) -> set[str]:
         ['sanitation']
         >>> sorted(dispatch_departments("我们会转交卫生建康部门协调处理", tax))
         ['health']
+        >>> sorted(dispatch_departments("我们马上按紧急公单转程馆部门处理", tax))
+        ['urban']
         >>> dispatch_departments("我们会转交相关部门处理", tax)
         set()
     """

@@ -252,6 +252,8 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:吐了|吐上了|吐得|上吐下[泻泄]|又吐又拉|拉肚子|肚子疼|肚子痛)"
             # 一个接一个地吐 (Whisper may write 吐 as 图: 一个接一个地图，拉肚子)
             r"|一个接一个[^。.！!？?]{0,6}?(?:吐|拉肚子)"
+            # 吐的吐，拉的拉: some vomiting, some with diarrhoea (heard 土得土了，拉得拉)
+            r"|[吐土图][的得地][吐土图]了?[，,、\s]?拉[的得地]拉"
         ),
         harmless_call=_rx(rf"{_PAID_FOR}|理赔"),
         # Over and treated: a complaint about the meal, not an emergency.
@@ -283,6 +285,8 @@ _RULES: tuple[_Rule, ...] = (
             r"|(?:有人|人|小孩|孩子|老人|学生|行人|路人)儿?(?:掉|摔|跌|落|栽)(?:井|坑|河|沟)里"
             r"|落水(?!管)|溺水|掉河里|掉水里"
         ),
+        # 把老人都招进去 (heard 栽进去) is luring people in, not a fall
+        harmless=_rx(r"把(?:老人|老头|老太太|人|孩子|小孩|学生)[^，,。.！!？?\s]{0,2}?[栽招]进"),
         resolved=_rx(r"(?:已经)?(?:被)?(?:救|拉|捞)(?:出来|上来)了?"),
     ),
     _Rule(

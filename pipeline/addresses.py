@@ -23,7 +23,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from asr.redecode import Variant
@@ -104,6 +104,20 @@ def _best(text: str, gazetteer: Gazetteer) -> Address | None:
         return None
     parsed = parse_addresses(found[0], gazetteer)
     return parsed[0] if parsed else None
+
+
+def _echo_of_prompt_dropped(
+    address: Address | None, said: Address | None, text: str
+) -> Address | None:
+    """A prompted reading's address with the transcript's road where the reading heard
+    that road too but took another for the address: a road of the prompt echoed beside it
+    (长安区、和平东路、二环路、109号 for 长安区和平东路209号) adds a name, it does not
+    contradict the one heard. Junctions are left to the vote."""
+    if address is None or said is None or not said.road or address.road == said.road:
+        return address
+    if "与" in address.road or "与" in said.road or said.road not in text:
+        return address
+    return replace(address, road=said.road, inferred_district=said.inferred_district)
 
 
 def _overlap(a: Address | None, b: Address | None) -> int:
@@ -378,7 +392,7 @@ def confirm_address(
         Variant("places-slow", prompt=prompt, speed=SLOW_SPEED),
     )
     for name, text in redecode(path, stretch, variants):
-        address = _best(text, gaz)
+        address = _echo_of_prompt_dropped(_best(text, gaz), said, text)
         parsed.append(address)
         readings.append((name, text, address.text if address else None))
     said_numbers = []

@@ -19,7 +19,11 @@ from classify.types import Alternative, Prediction
 # How much a cue multiplies a candidate's score.
 BOOST = 4.0
 # Kinds of danger (labels of classify.urgency) and the sub-category each one is.
-DANGER_CODES: dict[str, str] = {"燃气泄漏": "safety.gas_leak", "火情": "safety.fire_hazard"}
+DANGER_CODES: dict[str, str] = {
+    "燃气泄漏": "safety.gas_leak",
+    "火情": "safety.fire_hazard",
+    "群体食物中毒": "safety.food_safety",
+}
 
 
 def supported_codes(

@@ -29,6 +29,7 @@ from api.lifecycle import Status
 from api.masking import mask_text
 from api.models import AuditEvent, Ticket, Transcript, TranscriptSegment, utcnow
 from api.taxonomy import ApiTaxonomy
+from asr.postprocess import join_texts
 from classify.export import LabelledExample, deduplicate, write_export_file
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ def _caller_texts(session: Session, transcript_ids: list[int]) -> dict[int, str]
     parts: dict[int, list[str]] = defaultdict(list)
     for seg in rows:
         parts[seg.transcript_id].append(seg.text)
-    return {tid: "".join(texts) for tid, texts in parts.items()}
+    # Joined as asr.types.Transcript.caller_text joins them, which the model reads at run time.
+    return {tid: join_texts(texts) for tid, texts in parts.items()}
 
 
 def _names(ticket: Ticket) -> list[str]:

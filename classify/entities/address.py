@@ -155,7 +155,7 @@ _SURNAME_HEARD_AS = {
     heard: surname
     for surname, words in {
         "孟": "梦", "王": "网往忘", "赵": "照找", "韩": "喊含",
-        "宋": "送", "孙": "损", "柳": "流留溜", "马": "码吗", "李": "理礼", "张": "章彰",
+        "宋": "送", "孙": "损", "柳": "流溜", "马": "码吗", "李": "理礼", "张": "章彰",
         "杜": "度肚", "杨": "洋羊样央",
     }.items()
     for heard in words
@@ -213,9 +213,11 @@ _SENTENCE_END_RE = re.compile(r"[。？！?!]")
 # Where a number begins (not inside another: 一百二十八 begins at 一 only).
 _NUMBER_START_RE = re.compile(rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})")
 # A street of a village and the house number on it (中心街二十六号, 二街三十六号, 南街15号;
-# 街 heard 接 or 节).
+# 街 heard 接, 节, 加 or 交; the village's 的 before it: 西留村的，幸福街二十六号).
+_STREET_HEARD = "接节加交"
 _VILLAGE_STREET_RE = re.compile(
-    rf"[\s，,、]{{0,2}}((?:{NUMBER_PATTERN})?[^\W\d，,。村镇乡]{{0,3}}?(?:大街|街|路|巷|胡同|接|节))"
+    r"的?[\s，,、]{0,2}"
+    rf"((?:{NUMBER_PATTERN})?[^\W\d，,。村镇乡]{{0,3}}?(?:大街|街|路|巷|胡同|[{_STREET_HEARD}]))"
     rf"[\s，,]?({NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
 _LEADING_NUMBER_RE = re.compile(rf"^{NUMBER_PATTERN}")
@@ -392,7 +394,7 @@ def _read_village_street(text: str, address: Address) -> None:
         return
     try:
         street = _LEADING_NUMBER_RE.sub(lambda n: number_to_arabic(n.group()), m.group(1))
-        street = street[:-1] + "街" if street[-1] in "接节" else street  # 二接三十六号
+        street = street[:-1] + "街" if street[-1] in _STREET_HEARD else street  # 二接三十六号
         number = number_to_arabic(m.group(2))
     except ValueError:  # not a number after all (十百)
         return
@@ -511,15 +513,15 @@ def _village_spelt(village: str) -> str:
     surname for a word no village is named with (前梦村 -> 前孟村, 东洋庄 -> 东杨庄), the
     village word for another such word (南港投村 -> 南岗头村, 西柳赢村 -> 西柳营村), a family
     for the one character before 庄 (after a direction, if any) that is no surname (后阳庄 ->
-    后杨庄), and a leading direction (被领村 -> 北领村, 男关村 -> 南关村; 前 and 后 but for a
+    后杨庄), and a leading direction (被岭村 -> 北岭村, 男关村 -> 南关村; 前 and 后 but for a
     surname: 厚杨庄 -> 后杨庄, 钱家庄 stays). No gazetteer of villages exists, so this is a
     prior, not a lookup: 庄 ends 25 of the 59 village names of the call scripts of the eighth
     session, none of them ends in 中, and most name a family; it changes none of the 61
     distinct village names of the scripts up to dev27.
 
     Examples:
-        >>> _village_spelt("南王中村"), _village_spelt("后桩村"), _village_spelt("被领村")
-        ('南王庄村', '后庄村', '北领村')
+        >>> _village_spelt("南王中村"), _village_spelt("后桩村"), _village_spelt("被岭村")
+        ('南王庄村', '后庄村', '北岭村')
         >>> _village_spelt("前梦村"), _village_spelt("东洋庄村")
         ('前孟村', '东杨庄村')
         >>> _village_spelt("南港投村"), _village_spelt("后阳庄村"), _village_spelt("北辛庄村")
@@ -528,8 +530,8 @@ def _village_spelt(village: str) -> str:
         ('李家营村', '南辛寨村', '后杨庄村')
         >>> _village_spelt("后怀云村"), _village_spelt("东坏营村"), _village_spelt("性化囤村")
         ('后槐营村', '东槐营村', '性化屯村')
-        >>> _village_spelt("西营村"), _village_spelt("城中村")
-        ('西营村', '城中村')
+        >>> _village_spelt("西营村"), _village_spelt("城中村"), _village_spelt("东中头村")
+        ('西营村', '城中村', '东庄头村')
     """
     if not village.endswith("村") or len(village) < 3 or not all(map(is_han, village)):
         return village
@@ -540,6 +542,7 @@ def _village_spelt(village: str) -> str:
         chars[i] = _SURNAME_HEARD_AS.get(chars[i], chars[i])
         chars[i] = _VILLAGE_WORD_HEARD_AS.get(chars[i], chars[i])
     name = "".join(chars).replace("槐云", "槐营").replace("槐银", "槐营")  # 后怀云村, 西怀银村
+    name = name.replace("中头", "庄头")  # 东中头村: 庄头, a village word, its 庄 heard 中
     chars = list(name)
     if main_sound(chars[-1]) == _ZHONG_SOUND and village != "城中村":  # an urban village
         chars[-1] = "庄"
@@ -1041,9 +1044,16 @@ def _number_corrected(text: str, pos: int, said: str) -> tuple[str, int] | None:
     if number is None:
         return None
     new, old = number[0].removesuffix("号"), said.removesuffix("号")
-    if len(new) == len(old) + 1 and new[0] == "1" and _near_number(new[1:], old):
-        return new[1:] + "号", number[2]
-    return number[0], number[2]
+    return _without_shi(new, old) + "号", number[2]
+
+
+def _without_shi(new: str, said: str) -> str:
+    """The number ``new`` said in place of ``said``, less a leading 1 that is the 是 said
+    before it (不对不对，是261号 heard 1261号 after 216号): when ``new`` is one digit longer,
+    starts with 1, and the rest is ``said`` with one digit changed or two swapped."""
+    if len(new) == len(said) + 1 and new[0] == "1" and _near_number(new[1:], said):
+        return new[1:]
+    return new
 
 
 def _number_taken_back(text: str, address: Address, until: int) -> str | None:
@@ -1059,9 +1069,9 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
     for cue in _TAKE_BACK_CUE_RE.finditer(text, address.end, until):
         reach = min(until, cue.end() + _TAKE_BACK_REACH)
         for read, _ in _house_numbers_after(text, cue.end(), reach):
-            number = read.removesuffix("号")
+            number = _without_shi(read.removesuffix("号"), said)
             if number != said and len(number) == len(said) and _near_number(number, said):
-                taken = read
+                taken = number + "号"
                 break
     return taken
 

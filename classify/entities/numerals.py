@@ -89,8 +89,9 @@ def chinese_to_int(text: str) -> int:
     return total + section + (digit or 0)
 
 
-# 十 before 二百 or 三千: the 是 said before a number, heard 十.
-_SHI_BEFORE_HUNDREDS_RE = re.compile(r"十[一二两三四五六七八九][百千]")
+# 十 before 二百, 三千, 八十 or 十: the 是 said before a number, heard 十 (no numeral begins
+# 十X百, 十X十 or 十十).
+_SHI_BEFORE_NUMBER_RE = re.compile(r"十(?:[一二两三四五六七八九][十百千]|十)")
 
 
 def number_to_arabic(text: str) -> str:
@@ -101,11 +102,12 @@ def number_to_arabic(text: str) -> str:
     Arabic digits pass through (full-width ones are narrowed); leading zeros of a digit-by-digit
     reading are kept (零五 -> ``"05"``) because door numbers can have them.
 
-    A 十 before a count of hundreds or thousands (十二百一十七) is no numeral's: it is the 是
-    Whisper wrote as 十 before the number (应该是二百一十七号), and is dropped.
+    A 十 before a count of hundreds, thousands or tens, or before another 十 (十二百一十七,
+    十八十九, 十十八) is no numeral's: it is the 是 Whisper wrote as 十 before the number
+    (应该是二百一十七号, 不对，是八十九号), and is dropped.
     """
     text = text.strip()
-    if _SHI_BEFORE_HUNDREDS_RE.match(text):
+    if _SHI_BEFORE_NUMBER_RE.match(text):
         text = text[1:]
     if not text:
         raise ValueError("空的数字")

@@ -97,3 +97,22 @@ def test_normalize_punctuation(text: str, expected: str) -> None:
 
 def test_join_texts_separates_unpunctuated_segments() -> None:
     assert join_texts(["你好", "我要投诉。", "", "楼下噪音"]) == "你好，我要投诉。楼下噪音"
+
+
+def test_caller_and_agent_text_join_turns_as_the_whole_call_does() -> None:
+    # two caller turns of a stereo call: a pause between them, as in the mono text, so
+    # the first turn's last words do not run into the next's (楼道里冒烟了 | 黑烟)
+    from asr.types import Segment, Transcript
+
+    segments = [
+        Segment(0.0, 2.0, "您好，请问有什么可以帮您", "agent"),
+        Segment(2.0, 5.0, "我们楼道里冒烟了", "caller"),
+        Segment(5.0, 7.0, "请问具体地址", "agent"),
+        Segment(7.0, 9.0, "黑烟，长安区中山东路128号", "caller"),
+        Segment(9.0, 10.0, "好的。", "caller"),
+    ]
+    transcript = Transcript(text="", segments=segments)
+    assert transcript.caller_text == "我们楼道里冒烟了，黑烟，长安区中山东路128号，好的。"
+    assert transcript.agent_text == "您好，请问有什么可以帮您，请问具体地址"
+    # speakers unknown: the whole text
+    assert Transcript(text="全文", segments=[Segment(0.0, 1.0, "全文")]).caller_text == "全文"

@@ -316,6 +316,15 @@ def test_a_district_said_before_a_compound_and_road() -> None:
     assert extract_addresses("鹿泉区御泉湾小区，中山东路二百一十二号")[0] != "鹿泉区中山东路212号"
 
 
+def test_a_number_taken_back_after_the_compound() -> None:
+    # 哎不对不对，是二百一十七号 after the compound, the 是 heard as a 1 (dev37)
+    text = "小熙区域华熙路271号，紧华宴小区埃部队部队1217号，紧华宴小区二号楼，店舅在二号楼底商员"
+    assert extract_addresses(text)[0] == "桥西区裕华西路217号紧华宴小区"
+    # a longer number that is no slip of the first is another place's, not the correction
+    text = "裕华西路271号，紧华宴小区，不对，1892号是我单位"
+    assert extract_addresses(text)[0] == "桥西区裕华西路271号紧华宴小区"
+
+
 def test_a_village_taken_back_later_is_the_one_kept() -> None:
     text = (
         "照线，范装镇，鞋杨装村，村西骂个排水局，照线范装镇鞋杨装村，对吗？"

@@ -68,7 +68,10 @@ def test_chinese_to_int_rejects(bad: str) -> None:
         ("３", "3"),
         # 是 heard 十 before the number (应该是二百一十七号); 十二 and 十二万 are numbers
         ("十二百一十七", "217"),
+        ("十八十九", "89"),  # 不对，是八十九号 (dev38)
+        ("十十八", "18"),
         ("十二", "12"),
+        ("十八", "18"),
         ("十二万", "120000"),
     ],
 )

@@ -262,6 +262,25 @@ def test_confirm_address_prompts_with_place_names_and_votes() -> None:
     assert with_confirmed(["长安区"], None) == ["长安区"]
 
 
+def test_a_road_of_the_prompt_echoed_beside_the_one_heard_is_no_vote_against_it() -> None:
+    # dev37: both prompted readings list 二环路 (a prompt word) after 和平东路 and before
+    # the number; the road heard in all three readings stands
+    said = Segment(2.0, 9.0, "长安区和屏东路209号，东风小区，十二号楼三单圆，五零一", "caller")
+    fake = FakeRedecoder(
+        {
+            "places": "长安区、和平东路、二环路、109号、东风小区、石二号楼、三单圆、五零一。",
+            "places-slow": "长安区、和平东路、二环路、百零九号、东风小区、十二号楼。",
+        }
+    )
+    first = "长安区和平东路209号东风小区12号楼3单元501室"
+    check = confirm_address(Path("x.wav"), transcript_of(said), first, fake)
+    assert check is not None and check.address == "长安区和平东路209号东风小区12号楼3单元501室"
+    # a reading that heard only another road still votes for it
+    fake = FakeRedecoder({"places": "长安区二环路209号", "places-slow": "长安区二环路209号"})
+    check = confirm_address(Path("x.wav"), transcript_of(said), first, fake)
+    assert check is not None and check.address.startswith("长安区二环路209号")
+
+
 def test_a_village_taken_back_outlasts_readings_of_the_one_taken_back() -> None:
     said = Segment(45.5, 54.7, "照线，范装镇，鞋杨装村，村西骂个排水局，照线范装镇鞋杨装村，对吗？")
     fixed = Segment(
