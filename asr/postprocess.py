@@ -109,6 +109,20 @@ def collapse_repetitions(text: str) -> str:
     return _PHRASE_LOOP_RE.sub(lambda m: _shorten(m, 1), text)
 
 
+def words_before_loop(text: str) -> int | None:
+    """How many characters of speech come before a repetition loop that ends ``text``
+    (二号楼楼楼楼楼楼楼: 3), or None when ``text`` does not end in one. Whisper base caught
+    in such a loop writes nothing more for the rest of the segment, though the caller goes
+    on speaking (dev39: a 10 s segment, the name and phone after it lost)."""
+    stripped = text.rstrip("，,、。.！!？? ")
+    for pattern in (_CHAR_LOOP_RE, _PHRASE_LOOP_RE):
+        loop = next((m for m in pattern.finditer(stripped) if m.end() == len(stripped)), None)
+        if loop is not None and not set(loop.group(1)) <= _NUMERAL_CHARS:
+            before = stripped[: loop.start()] + loop.group(1)
+            return len(_strip_punctuation(before))
+    return None
+
+
 def _shorten(match: re.Match[str], keep: int) -> str:
     unit = match.group(1)
     if set(unit) <= _NUMERAL_CHARS:

@@ -31,10 +31,10 @@ from pathlib import Path
 import numpy as np
 
 from asr.audio import SAMPLE_RATE, channels_identical, count_channels
-from asr.backend import Backend, check_backend_name, load_backend, vad_options
+from asr.backend import Backend, RawSegment, check_backend_name, load_backend, vad_options
 from asr.gaps import fill_gaps, uncovered
 from asr.options import TranscribeOptions
-from asr.postprocess import clean_segment_text, drop_repeated_runs, join_texts
+from asr.postprocess import clean_segment_text, drop_repeated_runs, join_texts, words_before_loop
 from asr.redecode import DIGIT_VARIANTS, SPAN_PAD_S, Variant, at_speed, read_span
 from asr.stream import Window, iter_blocks, iter_windows
 from asr.turns import speech_spans, stereo_turns
@@ -51,6 +51,12 @@ CONTEXT_CHARS = 100
 """Characters of a speaker's earlier turns shown to Whisper before their next turn."""
 WINDOW_SEARCH_S = 60.0
 """How far before the window limit a pause is looked for (see :mod:`asr.stream`)."""
+SPEECH_CHARS_PER_S = 4.0
+"""Characters a caller says per second (about 4 in the development calls): how far into a
+segment the words before a repetition loop reach."""
+LOOP_TAIL_MIN_S = 2.0
+"""A segment ending in a repetition loop with at least this long after its words is
+decoded again from there."""
 
 
 class Transcriber:
@@ -260,6 +266,7 @@ class Transcriber:
             return []
         raw, language = self._backend.transcribe(samples, context or None)
         languages.append(language)
+        raw = self._with_loop_tails(samples, raw, context)
         texts = [clean_segment_text(s.text) for s in raw]
         keep = drop_repeated_runs(texts)
         return [
@@ -267,6 +274,40 @@ class Transcriber:
             for s, text, kept in zip(raw, texts, keep, strict=True)
             if kept and text
         ]
+
+    def _with_loop_tails(
+        self, samples: np.ndarray, raw: list[RawSegment], context: str | None
+    ) -> list[RawSegment]:
+        """``raw`` with the rest of each segment that ends in a repetition loop decoded on
+        its own (see :func:`asr.postprocess.words_before_loop`): Whisper caught in a loop
+        writes nothing more, so what the speaker said after the words before it (a name, a
+        phone number) is lost unless the stretch after them is decoded again."""
+        out: list[RawSegment] = []
+        for segment in raw:
+            words = words_before_loop(segment.text)
+            tail_start = segment.start + (words or 0) / SPEECH_CHARS_PER_S
+            if words is None or segment.end - tail_start < LOOP_TAIL_MIN_S:
+                out.append(segment)
+                continue
+            out.append(replace(segment, end=round(tail_start, 2)))
+            piece = samples[int(tail_start * SAMPLE_RATE) : int(segment.end * SAMPLE_RATE)]
+            prompt = _prompt_context([context or "", segment.text[: words + 1]])
+            tail, _ = self._backend.transcribe(piece, prompt or None)
+            logger.info(
+                "decoded %.1f s after a repetition loop (%s…) again: %d segment(s)",
+                segment.end - tail_start,
+                segment.text[:20],
+                len(tail),
+            )
+            for t in tail:  # no second pass: a loop in the tail stays (and is cut later)
+                out.append(
+                    RawSegment(
+                        round(min(tail_start + t.start, segment.end), 2),
+                        round(min(tail_start + t.end, segment.end), 2),
+                        t.text,
+                    )
+                )
+        return out
 
 
 def _prompt_context(texts: Iterable[str]) -> str:

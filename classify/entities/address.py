@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
-from classify.entities.corrections import NOT_RIGHT, SAID_SWAPPED, SAID_WRONG
+from classify.entities.corrections import HEY, NOT_RIGHT, SAID_SWAPPED, SAID_WRONG
 from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
 from classify.gazetteer import Gazetteer, Place, PlaceMatch, load_gazetteer
 from classify.phonetic import is_han, loose_distance, main_sound, near, syllables
@@ -195,7 +195,7 @@ _NUMBER_REACH = 20
 # A house number taken back (410号，我不对，411号; 说错了，是411号), cues as in
 # :mod:`classify.entities.corrections`.
 _NUMBER_CORRECTION_RE = re.compile(
-    rf"[\s，,]{{0,2}}(?:我|哦|啊|呃|哎|唉|埃|艾)?(?:(?:{NOT_RIGHT}){{1,2}}|{SAID_WRONG}|错了)"
+    rf"[\s，,]{{0,2}}(?:我|哦|啊|呃|{HEY})?(?:(?:{NOT_RIGHT}){{1,2}}|{SAID_WRONG}|错了)"
     r"[\s，,]{0,2}(?:应该?[\s，,。]{0,2})?是?"
 )
 # A house number taken back later in the call (…381号，对吗？我刚才说反了，是318号): the cue,
@@ -207,7 +207,7 @@ _TAKE_BACK_REACH = 14
 # The house number named after the rest of the address (，门牌号是; 我们门牌是, 门牌 heard
 # 门排 or, after 我们, 排): how far (characters) the cue may follow the address, and the
 # number the cue.
-_DOOR_NUMBER_CUE_RE = re.compile(r"门[牌排]号?码?|(?<=们)排")
+_DOOR_NUMBER_CUE_RE = re.compile(r"门[牌排]号?码?|(?<=们)排|多少号")
 _DOOR_NUMBER_REACH = 18
 _SENTENCE_END_RE = re.compile(r"[。？！?!]")
 # Where a number begins (not inside another: 一百二十八 begins at 一 only).
@@ -359,7 +359,8 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
 
 def _door_number_after(text: str, address: Address) -> None:
     """The house number a caller gives after the rest of the address, named as such
-    (槐安东路，馨和家园小区，门牌号是，等会儿我看看啊，146号; …3号楼，我们门牌是233号)."""
+    (槐安东路，馨和家园小区，门牌号是，等会儿我看看啊，146号; …3号楼，我们门牌是233号), or
+    asked for by the agent in a one-channel call (建设北大街，建设北大街多少号，哪个小区，166号)."""
     if not address.road or address.number or address.road.endswith(("镇", "乡")):
         return
     cue = _DOOR_NUMBER_CUE_RE.search(text, address.end, address.end + _DOOR_NUMBER_REACH)
@@ -398,8 +399,10 @@ def _read_village_street(text: str, address: Address) -> None:
         number = number_to_arabic(m.group(2))
     except ValueError:  # not a number after all (十百)
         return
-    address.building = f"{street}{number}号"
-    address.end = m.end()
+    address.building, address.end = f"{street}{number}号", m.end()
+    fixed = _number_corrected(text, m.end(), f"{number}号")
+    if fixed is not None:  # 建设街45号，哎不对不对，是54号
+        address.building, address.end = f"{street}{fixed[0]}", fixed[1]
 
 
 def _with_district_after(text: str, addresses: list[Address]) -> list[Address]:

@@ -53,6 +53,8 @@ _ONE_CHAR_BY_SOUND = {"园": "园"}
 # Words that end a compound name wherever they stand; other stop words only may not begin
 # one, because Whisper puts them inside misheard names (新市这家园 for 新世纪家园).
 _NEVER_IN_NAME = frozenset("的了是在我你他她们吗呢啊吧")
+# ... and words that ask or point (槐树镇哪个村, heard 每个村: the agent's question).
+_NEVER_IN_NAME_WORDS = ("哪个", "每个", "那个", "这个", "几个")
 _NOT_YUAN = frozenset("院愿")
 _ONE_CHAR_END_RE = re.compile(rf"$|[\s，,。、！？!?；;]|{NUMBER_PATTERN}\s*(?:号楼|栋|幢|座|单元)")
 _HOUSE_NUMBER_RE = re.compile(rf"({NUMBER_PATTERN})\s*([\u4e00-\u9fff])(院)?")
@@ -222,7 +224,7 @@ def _suffix_ending_at(text: str, pos: int, end: int, stop_chars: str, by_sound: 
         name = text[pos : end - len(suffix)]
         if not 2 <= len(name) <= 8 or not all(map(is_han, name)) or name[0] in stop_chars:
             continue
-        if any(c in _NEVER_IN_NAME for c in name):
+        if any(c in _NEVER_IN_NAME for c in name) or any(w in name for w in _NEVER_IN_NAME_WORDS):
             continue
         said = text[end - len(suffix) : end]
         if not (_suffix_sounds_like(said, suffix) if by_sound else said == suffix):

@@ -15,5 +15,7 @@ NOT_RIGHT = "[不补部][对队]"
 SAID_WRONG = "说错了|说差了"
 # ... or that they swapped digits (381, not 318).
 SAID_SWAPPED = "说反了|说倒了|念反了|反了"
+# 哎 before the cue, as Whisper writes it (唉, 埃, 艾, 哀, 爱).
+HEY = "[哎唉埃艾哀爱]"
 # Words that begin a correction before the new value (不对，应该是…; 应 heard alone too).
 SHOULD_BE = "应该是"

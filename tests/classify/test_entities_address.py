@@ -325,6 +325,28 @@ def test_a_number_taken_back_after_the_compound() -> None:
     assert extract_addresses(text)[0] == "桥西区裕华西路271号紧华宴小区"
 
 
+def test_the_number_answering_the_agents_question_for_it() -> None:
+    # one-channel calls (dev39): the agent asks 多少号 after the road, the caller answers
+    text = "长安期建设北大街，建设北大街多少号，每个小区，166号，新运华府小区，就我们小清南边"
+    assert extract_addresses(text)[0] == "长安区建设北大街166号"
+    text = "这是新华区，中华北大街那块儿，楼上好些老人，中华北大街多少号，每个小区几号楼，312号"
+    assert extract_addresses(text)[0] == "新华区中华北大街312号"
+    # no number in reach: the road alone
+    text = "长安区建设北大街，建设北大街多少号？我也不知道"
+    assert extract_addresses(text)[0] == "长安区建设北大街"
+
+
+def test_a_village_streets_number_taken_back() -> None:
+    text = "行唐县上杯镇北长村，建设街45号，哀不对不对，是54号，我老季反了。"
+    assert extract_addresses(text) == ["行唐县上碑镇北长村建设街54号"]
+
+
+def test_the_agents_question_for_the_village_is_no_compound() -> None:
+    # 槐树镇哪个村 (heard 每个村) asks; it names nothing
+    text = "晋州市等，槐树镇，槐树镇每个村，北阳镇村，就在村委会旁边"
+    assert all("每个" not in a for a in extract_addresses(text))
+
+
 def test_a_village_taken_back_later_is_the_one_kept() -> None:
     text = (
         "照线，范装镇，鞋杨装村，村西骂个排水局，照线范装镇鞋杨装村，对吗？"
