@@ -196,6 +196,8 @@ _NUMBER_REACH = 20
 # :mod:`classify.entities.corrections`.
 _NUMBER_CORRECTION_RE = re.compile(
     rf"[\s，,]{{0,2}}(?:我|哦|啊|呃|{HEY})?(?:(?:{NOT_RIGHT}){{1,2}}|{SAID_WRONG}|错了)"
+    # a second cue (哎不对不对，说反了，是二十六号)
+    rf"(?:[\s，,]{{0,2}}我?(?:刚才)?(?:{SAID_WRONG}|{SAID_SWAPPED}))?"
     r"[\s，,]{0,2}(?:应该?[\s，,。]{0,2})?是?"
 )
 # A house number taken back later in the call (…381号，对吗？我刚才说反了，是318号): the cue,

@@ -339,6 +339,9 @@ def test_the_number_answering_the_agents_question_for_it() -> None:
 def test_a_village_streets_number_taken_back() -> None:
     text = "行唐县上杯镇北长村，建设街45号，哀不对不对，是54号，我老季反了。"
     assert extract_addresses(text) == ["行唐县上碑镇北长村建设街54号"]
+    # two cues, and 是 heard 十 (dev40)
+    text = "行唐县上悲镇，北章村，建设接六十二号，哀不对不对，说反了，十二十六号，二十六号。"
+    assert extract_addresses(text)[0] == "行唐县上碑镇北张村建设街26号"
 
 
 def test_the_agents_question_for_the_village_is_no_compound() -> None:
