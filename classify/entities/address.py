@@ -370,7 +370,23 @@ def _door_number_after(text: str, address: Address) -> None:
         return
     for number, end in _house_numbers_after(text, cue.end(), cue.end() + _DOOR_NUMBER_REACH):
         address.number, address.end = number, end
+        _read_after_number(text, address)
         return
+
+
+def _read_after_number(text: str, address: Address) -> None:
+    """The compound and building said right after a house number read late (166号，
+    新运华府小区，12号楼), where the address has none yet."""
+    pos = _FILLER_RE.match(text, address.end).end()  # type: ignore[union-attr]
+    if not address.compound and not _COUNTED_RE.match(text, pos):
+        compound = compound_at(text, pos, _SLOT_STOP_CHARS)
+        if compound is not None:
+            address.compound, address.end = compound
+            pos = _FILLER_RE.match(text, address.end).end()  # type: ignore[union-attr]
+    if not address.building:
+        building = _read_building(text, pos)
+        if building is not None:
+            address.building, address.end = building[1], building[2]
 
 
 def _village_before(text: str, address: Address, floor: int) -> None:

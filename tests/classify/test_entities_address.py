@@ -328,9 +328,11 @@ def test_a_number_taken_back_after_the_compound() -> None:
 def test_the_number_answering_the_agents_question_for_it() -> None:
     # one-channel calls (dev39): the agent asks 多少号 after the road, the caller answers
     text = "长安期建设北大街，建设北大街多少号，每个小区，166号，新运华府小区，就我们小清南边"
-    assert extract_addresses(text)[0] == "长安区建设北大街166号"
+    assert extract_addresses(text)[0] == "长安区建设北大街166号新运华府小区"
     text = "这是新华区，中华北大街那块儿，楼上好些老人，中华北大街多少号，每个小区几号楼，312号"
     assert extract_addresses(text)[0] == "新华区中华北大街312号"
+    text += "，核烟小区，7号楼，就7号楼地下室"
+    assert extract_addresses(text)[0] == "新华区中华北大街312号核烟小区7号楼"
     # no number in reach: the road alone
     text = "长安区建设北大街，建设北大街多少号？我也不知道"
     assert extract_addresses(text)[0] == "长安区建设北大街"
