@@ -33,9 +33,11 @@ from classify.entities.address import (
     core_count,
     extract_addresses,
     is_village,
+    near_number,
     one_digit_inserted,
     parse_addresses,
 )
+from classify.entities.corrections import NOT_RIGHT, SAID_SWAPPED, SAID_WRONG
 from classify.entities.numerals import number_to_arabic
 from classify.gazetteer import Gazetteer, load_gazetteer
 from pipeline.phones import Redecoder
@@ -57,6 +59,8 @@ _INSERTED_MIN_DIGITS = 4
 # X百零Y号 as Whisper writes it in numerals, 百 as a 0 or a 1 (2009号 for 二百零九号,
 # 4102号 for 四百零二号).
 _HUNDRED_AS_ZERO_RE = re.compile(r"^([1-9])[01](0[1-9]号)$")
+# A reading in which the caller takes something back.
+_TAKE_BACK_RE = re.compile(f"{NOT_RIGHT}|{SAID_WRONG}|{SAID_SWAPPED}")
 # A house number as said in the transcript's stretch (二百零九号, 209号; 号 heard 后 or 毫), not a
 # building (号楼).
 _SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)[号后毫](?!楼)")
@@ -247,7 +251,9 @@ def vote(
     in), with a digit inserted (2006号 against 206号), or there is none; between equally
     supported numbers, one of ``said_numbers`` wins (98号 against 1918号); where every
     other reading (two at least) gives the number with the tens the first lost (18号 for
-    八十八号, against 88号 twice), theirs stands; where the transcript gave no address
+    八十八号, against 88号 twice), or reads the same number as the one said after taking the
+    first's back (``retaken``; 168号 in a transcript that lost the 不对, 186号 twice), theirs
+    stands; where the transcript gave no address
     (the first reading is None), a reading's number its words say stands. Compound and
     building come from the first reading that has any part. When the first reading's
     village is the one the caller said after taking another back (``retaken``), it stands:
@@ -280,6 +286,7 @@ def vote(
         [_without_inserted_digit(n, shorter) for n in numbers], known=said_numbers
     )  # on a tie, the number the transcript's words say (98号 against 1918号)
     merged.number = _with_lost_tens(merged.number, numbers[1:])
+    merged.number = _taken_back_in_readings(merged.number, present[1:])
     if readings and readings[0] is None and merged.number not in said_numbers:
         # No address read in the transcript, but its words say a number a reading gives
         # (二百零七后 against 二环 read 2号): the transcript's number, as above.
@@ -295,6 +302,22 @@ def vote(
         if merged.compound == first.compound == town[:-1] + "村" and merged.road != town:
             merged.compound = merged.road[:-1] + "村"
     return merged if core_count(merged) or merged.compound else None
+
+
+def _taken_back_in_readings(number: str, others: Sequence[Address]) -> str:
+    """The number every other reading (two at least) read as taken back, where ``number``
+    is the one taken back (168号，哎不对不对，186号 with 不对 heard 补兹 in the transcript,
+    read in both prompted readings): its digits swapped or one changed."""
+    if len(others) < 2 or not all(o.retaken and o.number for o in others):
+        return number
+    said = {o.number for o in others}
+    if len(said) != 1 or not number:
+        return number
+    other = said.pop()
+    old, new = number.removesuffix("号"), other.removesuffix("号")
+    if new != old and len(new) == len(old) and near_number(new, old):
+        return other
+    return number
 
 
 def _with_lost_tens(number: str, others: list[str]) -> str:
@@ -393,6 +416,8 @@ def confirm_address(
     )
     for name, text in redecode(path, stretch, variants):
         address = _echo_of_prompt_dropped(_best(text, gaz), said, text)
+        if address is not None and _TAKE_BACK_RE.search(text):
+            address = replace(address, retaken=True)  # its number may be the one said after
         parsed.append(address)
         readings.append((name, text, address.text if address else None))
     said_numbers = []

@@ -477,11 +477,19 @@ def _plausible_town(text: str, match: PlaceMatch, places: list[PlaceMatch]) -> b
 
     A three-character town (为家乡 or 对于家乡 for 于家乡, 瓶山镇 in 壶瓶山镇) is common speech or
     a town elsewhere unless a district comes right before it, a village right after it, or,
-    when spelt right, a word that places it (在栾城镇).
+    when spelt right, a word that places it (在栾城镇) or its own district right after it
+    (北庄头村的，上碑镇，行唐县的: the caller going from the village outwards).
     """
     if match.place.kind != "town" or len(match.said) > 3:
         return True
     if match.exact and _PLACE_CUE_RE.search(text[max(0, match.start - 3) : match.start]):
+        return True
+    if match.exact and any(
+        m.place.kind == "district"
+        and m.place.name in match.place.districts
+        and 0 <= m.start - match.end <= _TOWN_GAP
+        for m in places
+    ):
         return True
     district_ends = {m.end for m in places if m.place.kind == "district"}
     return any(0 <= match.start - e <= _TOWN_GAP for e in district_ends) or bool(
@@ -1072,7 +1080,7 @@ def _without_shi(new: str, said: str) -> str:
     """The number ``new`` said in place of ``said``, less a leading 1 that is the 是 said
     before it (不对不对，是261号 heard 1261号 after 216号): when ``new`` is one digit longer,
     starts with 1, and the rest is ``said`` with one digit changed or two swapped."""
-    if len(new) == len(said) + 1 and new[0] == "1" and _near_number(new[1:], said):
+    if len(new) == len(said) + 1 and new[0] == "1" and near_number(new[1:], said):
         return new[1:]
     return new
 
@@ -1091,7 +1099,7 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
         reach = min(until, cue.end() + _TAKE_BACK_REACH)
         for read, _ in _house_numbers_after(text, cue.end(), reach):
             number = _without_shi(read.removesuffix("号"), said)
-            if number != said and len(number) == len(said) and _near_number(number, said):
+            if number != said and len(number) == len(said) and near_number(number, said):
                 taken = number + "号"
                 break
     return taken
@@ -1129,7 +1137,7 @@ def _village_taken_back(text: str, address: Address, later: list[Address]) -> st
     return None
 
 
-def _near_number(a: str, b: str) -> bool:
+def near_number(a: str, b: str) -> bool:
     """Whether two numbers of one length have the same digits, or differ in one."""
     return sorted(a) == sorted(b) or sum(x != y for x, y in zip(a, b, strict=True)) == 1
 

@@ -352,6 +352,13 @@ def test_the_agents_question_for_the_village_is_no_compound() -> None:
     assert all("每个" not in a for a in extract_addresses(text))
 
 
+def test_a_village_then_its_town_then_its_county() -> None:
+    # 俺是北庄头村的，上碑镇，行唐县的 (dev42): the town is placed by its county after it
+    assert extract_addresses("俺是北庄头村的，上碑镇，行唐县的。")[0] == "行唐县上碑镇北庄头村"
+    # a three-character town heard with no county or village near stays unread
+    assert extract_addresses("我们去上碑镇赶集") == []
+
+
 def test_a_village_taken_back_later_is_the_one_kept() -> None:
     text = (
         "照线，范装镇，鞋杨装村，村西骂个排水局，照线范装镇鞋杨装村，对吗？"

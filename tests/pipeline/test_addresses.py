@@ -327,3 +327,25 @@ def test_transcriber_redecodes_the_callers_address() -> None:
     assert all(text for _, text, _ in check.readings)
     district_and_road = _parsed(truth["address"]).parts()[:2]
     assert _parsed(check.address).parts()[:2] == district_and_road
+
+
+def test_a_number_both_prompted_readings_take_back_outlasts_the_transcripts() -> None:
+    # dev42: 不对 heard 补兹 in the transcript, which kept the number taken back; both
+    # prompted readings heard the correction and read the number said after it
+    said = Segment(
+        2.0, 12.0, "地址是乔西区有一南大街168号，埃补兹补兹186号，康泰岩小区3号罗尔丹岩", "caller"
+    )
+    readings = {
+        "places": "地址是桥西区有一南大街、168厚、艾部队部队、186厚。",
+        "places-slow": "第一只是桥西区有一南大街、168号、艾部队部队、186号。",
+    }
+    first = "桥西区友谊南大街168号康泰岩小区3号楼"
+    check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(readings))
+    assert check is not None and check.address == "桥西区友谊南大街186号康泰岩小区3号楼"
+    # readings without a correction, or with another number, leave the transcript's
+    plain = {k: v.replace("艾部队部队、", "") for k, v in readings.items()}
+    check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(plain))
+    assert check is not None and check.address.startswith("桥西区友谊南大街168号")
+    other = {"places": readings["places"], "places-slow": readings["places"].replace("186", "618")}
+    check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(other))
+    assert check is not None and check.address.startswith("桥西区友谊南大街168号")
