@@ -294,9 +294,11 @@ def vote(
     villages = [r.compound if is_village(r) else "" for r in present]
     if merged.road.endswith(("镇", "乡")) and any(villages):
         merged.compound = first.compound if retaken and is_village(first) else _winner(villages)
-        # A street and number in the village (后韩家营村中心街26号) stay; a building of the
-        # first reading's other compound does not.
-        merged.building = first.building if is_village(first) else ""
+        # A street and number in the village (后韩家营村中心街26号) stay, or are taken from
+        # the readings of the same village when the first has none (建设路27号 heard 建设夺
+        # 二十七红 in the transcript); a building of the first reading's other compound does not.
+        streets = [r.building for r in present if is_village(r) and r.compound == merged.compound]
+        merged.building = (first.building if is_village(first) else "") or _winner(streets)
         merged.number = first.number  # a town has no house numbers (南街15号 is the village's)
         town = first.road
         if merged.compound == first.compound == town[:-1] + "村" and merged.road != town:

@@ -163,11 +163,11 @@ _SURNAME_HEARD_AS = {
 # Other words Whisper writes that no village name holds, for the village word of their sound
 # (南港投村 for 南岗头村, 西柳赢村 for 西柳营村, 李嘉营村 for 李家营村, 东坏营村 for 东槐营村:
 # the pagoda tree names villages in three of the last six sets; 前马报村 for 前马堡村, 石草钩村
-# for 石槽沟村).
+# for 石槽沟村; 北观村 and 东观村 for 北关村 and 东关村, in two sets of the eleventh session).
 _VILLAGE_WORD_HEARD_AS = {
     "投": "头", "赢": "营", "港": "岗", "嘉": "家", "佳": "家", "债": "寨", "坏": "槐", "怀": "槐",
     "囤": "屯", "臀": "屯", "吞": "屯", "报": "堡", "抱": "堡", "钩": "沟", "狗": "沟", "勾": "沟",
-    "食": "石", "使": "石", "时": "石", "领": "岭",
+    "食": "石", "使": "石", "时": "石", "领": "岭", "观": "关",
 }  # fmt: skip
 # The common surnames, most common first: a one-character name before 庄 is a family's
 # (后阳庄 -> 后杨庄).
@@ -220,7 +220,8 @@ _STREET_HEARD = "接节加交"
 _VILLAGE_STREET_RE = re.compile(
     r"的?[\s，,、]{0,2}"
     rf"((?:{NUMBER_PATTERN})?[^\W\d，,。村镇乡]{{0,3}}?(?:大街|街|路|巷|胡同|[{_STREET_HEARD}]))"
-    rf"[\s，,]?({NUMBER_PATTERN})\s*号(?!楼|线|码)"
+    # 号, or as heard before a pause (建设路二十七红，)
+    rf"[\s，,]?({NUMBER_PATTERN})\s*(?:号(?!楼|线|码)|[后毫豪好红行](?=[\s，,。、]|$))"
 )
 _LEADING_NUMBER_RE = re.compile(rf"^{NUMBER_PATTERN}")
 # 区石 heard as 七十 and written 70 between a district's first two characters and the rest
@@ -229,11 +230,20 @@ _QU_SHI_RE = re.compile(rf"([{_HAN}]{{2}})70(?=[{_HAN}]{{1,3}}(?:大街|路|街)
 _HOUSE_NUMBER_AHEAD_RE = re.compile(
     rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
+# Beginnings of a number a caller tries before the whole of it, without 号 (三百，三百二十几，
+# 一百零几来着，), skipped before looking ahead for it.
+_HESITATION_RE = re.compile(
+    r"(?:[\s，,]{0,2}(?:嗯|那个)?[\s，,]{0,2}[零〇一二两三四五六七八九十百千]+[几多]?(?:来着)?"
+    r"(?=[\s，,]))*"
+)
 _AHEAD_BLOCK_RE = re.compile(r"[。？！?!；;0-9０-９路街道区县镇乡村米口和与跟]")
 # A pause Whisper may write between a road and its house number (合作路，206号).
 _PAUSE_CHARS = " ，,"
 _PAUSE_BEFORE_NUMBER_RE = re.compile(rf"[\s，,]?(?:{_JIUSHI_BEFORE_NUMBER})?")
-_UNKNOWN_ROAD_RE = re.compile(rf"([{_HAN}]{{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)")
+# (No 村 in its name: 东街村建设路27号 is a village's street, not a road named 东街村建设路.)
+_UNKNOWN_ROAD_RE = re.compile(
+    rf"((?:(?!村)[{_HAN}]){{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)"
+)
 _JUNCTION_RE = re.compile(r"(?:和|与|跟|及|、|合)")  # 合: Whisper's 和
 # Between 和 and the second road of a junction (槐中路跟那个体育南大街).
 _JUNCTION_FILLER_RE = re.compile(r"(?:那个|这个)?")
@@ -1145,7 +1155,9 @@ def near_number(a: str, b: str) -> bool:
 def _number_ahead(text: str, pos: int, starts: dict[int, _Anchor]) -> tuple[str, str, int] | None:
     """A house number a little after the road, the caller having said something between
     (中山东路，大佛寺往东一点儿，158号): within the same sentence, with no other place, no
-    digit and no junction or distance word on the way."""
+    digit and no junction or distance word on the way; past the beginnings of it the caller
+    tried first (和平西路，三百，三百二十几，你看我这记性，三百二十四号)."""
+    pos = _HESITATION_RE.match(text, pos).end()  # type: ignore[union-attr]
     m = _HOUSE_NUMBER_AHEAD_RE.search(text, pos, pos + _NUMBER_REACH)
     if m is None or any(pos <= s < m.start() for s in starts):
         return None

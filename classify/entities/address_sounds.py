@@ -60,8 +60,9 @@ _ONE_CHAR_END_RE = re.compile(rf"$|[\s，,。、！？!?；;]|{NUMBER_PATTERN}\s
 _HOUSE_NUMBER_RE = re.compile(rf"({NUMBER_PATTERN})\s*([\u4e00-\u9fff])(院)?")
 _NOT_HOUSE_NUMBER_AFTER = frozenset("楼线码")
 _PAUSE_RE = re.compile(r"$|[\s，,。、！？!?；;]")
-# Units and words of amount that may follow a number right after a road (中山东路100米).
-_UNITS = frozenset("米元块岁层楼栋室户路街年月日天分点度斤个次多来余几号条辆趟站")
+# Units and words of amount that may follow a number right after a road (中山东路100米), and
+# numeral units (三百，三百二十几: a number begun and left, no house number).
+_UNITS = frozenset("米元块岁层楼栋室户路街年月日天分点度斤个次多来余几号条辆趟站十百千万")
 # Numerals of a house number said as a quantity, by their exact reading (时 -> 十).
 _NUMERAL_BY_SOUND = {
     "ling": "零", "yi": "一", "er": "二", "san": "三", "si": "四", "wu": "五", "liu": "六",

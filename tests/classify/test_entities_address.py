@@ -359,6 +359,16 @@ def test_a_village_then_its_town_then_its_county() -> None:
     assert extract_addresses("我们去上碑镇赶集") == []
 
 
+def test_the_beginnings_of_a_number_tried_first_are_no_house_number() -> None:
+    # dev43: 三百，三百二十几，你看我这记性，三百二十四号 (三百 had been read 3号)
+    text = "新华区和平西路，三百，三百二十几，你看我这迹星，三百二十四号，就在那个浓漠市场西边"
+    assert extract_addresses(text)[0] == "新华区和平西路324号"
+    text = "在日华区，怀暗东路，坟一百，一百零起来著，一百零六号，对一百零六号"
+    assert extract_addresses(text)[0] == "裕华区槐安东路106号"
+    # a count of people after the road is no house number either way
+    assert extract_addresses("新华区和平西路，三百二十个人，我们小区")[0] == "新华区和平西路"
+
+
 def test_a_village_taken_back_later_is_the_one_kept() -> None:
     text = (
         "照线，范装镇，鞋杨装村，村西骂个排水局，照线范装镇鞋杨装村，对吗？"

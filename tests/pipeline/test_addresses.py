@@ -11,6 +11,7 @@ from classify.entities.address import Address, extract_addresses, parse_addresse
 from classify.gazetteer import load_gazetteer
 from classify.phonetic import loose_distance
 from pipeline.addresses import (
+    _best,
     address_stretch,
     confirm_address,
     place_districts,
@@ -311,6 +312,15 @@ def test_a_street_in_the_village_outlasts_the_vote() -> None:
     merged = vote(heard)
     # (臀, no village's word, is 屯: the script says 前屯堡村)
     assert merged is not None and merged.text == "赵县范庄镇前屯宝村南街15号"
+    # the transcript heard no street (建设路 as 建设夺); the readings of the same village did
+    # (号 heard 红 before a pause), and a village's street is no road of the town (dev43)
+    texts = [
+        "原事县怀扬正东街村建设夺二十七红，原来的店舅在鞋对面。",
+        "元氏县、槐阳镇东街村建设路27红，原来的店舅在鞋对面。",
+        "元氏县、槐阳镇东街村建设路27红，原来的店舅在鞋对面。",
+    ]
+    merged = vote([_best(t, load_gazetteer()) for t in texts])
+    assert merged is not None and merged.text == "元氏县槐阳镇东街村建设路27号"
 
 
 def test_transcriber_redecodes_the_callers_address() -> None:
