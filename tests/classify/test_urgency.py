@@ -370,3 +370,39 @@ def test_the_agents_emergency_handling_makes_a_call_urgent(call: str) -> None:
 def test_routine_agent_words_are_no_triage(call: str) -> None:
     assert agent_triage(call) is None
     assert not detect_urgency("楼上太吵了", whole_call=call).urgent
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # eleventh session: urgent calls the rules had left to the urgency model
+        ("红绿灯全面了，四个方向都不亮，现在正是下班点儿，车都抢着走", "路口信号灯全灭"),
+        ("这个路口红绿东全灭了，一个都不亮，刚才差点儿把一个骑电动车的给撞了", "路口信号灯全灭"),
+        ("有个人手里拿这刀，真的是刀，正在那儿追着人砍门", "持刀伤人"),
+        ("有两人正在砸车窗偷东西，已经砸了两辆了", "正在撬门入室"),
+        ("孩子就开始吐，拉肚子，我媳妇也吐，我这会儿肚子也折腾", "群体食物中毒"),
+        (
+            "这路上有个井盖没了，就是一个大黑窟窿，车一辆接一辆的，天一黑谁看得见啊",
+            "设施隐患且有危险",
+        ),
+    ],
+)
+def test_urgent_in_the_eleventh_sessions_calls(text: str, label: str) -> None:
+    result = detect_urgency(text)
+    assert result.urgent, text
+    assert any(r.startswith(label) for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "路口的红绿灯坏了好几天了，一直闪黄灯，麻烦修一下",
+        "楼道灯都不亮，晚上回家摸黑",
+        "小区里有人砍树，砍了好几棵大杨树",
+        "我在厨房拿着刀切菜的时候停水了",
+        "孩子昨天吐了一回，今天好了，就是想问问疫苗的事",
+        "物业说车棚的玻璃被砸了，上个月的事",
+    ],
+)
+def test_not_urgent_near_the_eleventh_sessions_rules(text: str) -> None:
+    assert not detect_urgency(text).urgent, detect_urgency(text).reasons
