@@ -6,8 +6,9 @@ Whisper's errors in digits, place names and danger words. Some calls cannot be r
 little below what the extractors achieve (phones 492/696 from the text alone with 100 wrong,
 addresses 128/696 exactly and 294/696 up to a compound-name character, 190 of the 191 urgent
 calls and no false alarm, in the eleventh session; the urgent call the rules miss, dev40's
-signal pole knocked askew, 眼看就要倒了 heard 眼看就要到了, is the urgency model's to flag). Corrections (不对，最后是…) are the pipeline's
-phone check's to read, so a number taken back still counts as wrong here.
+signal pole knocked askew, 眼看就要倒了 heard 眼看就要到了, is the urgency model's to
+flag). Corrections (不对，最后是…) are the pipeline's phone check's to read, so a number
+taken back still counts as wrong here.
 Urgency is read as the pipeline's rules read it: on a mono call the agent's triage counts
 too. The urgency model is trained on these very transcripts, so it is judged held out, in
 ``test_urgency_model.py``, not here.
