@@ -13,7 +13,9 @@ Silence and noise must give an empty transcript rather than invented text: the S
 drops non-speech before decoding, windows that Whisper itself judges silent are skipped, and
 known phantom phrases and repetition loops are removed afterwards (see :mod:`asr.postprocess`).
 Where Whisper's timestamps jump over speech in a mono window (a caller's address or phone
-number left out), that stretch is decoded on its own (:mod:`asr.gaps`).
+number left out), that stretch is decoded on its own (:mod:`asr.gaps`); where a segment ends
+in a repetition loop, the rest of its stretch is decoded again, since Whisper writes nothing
+more of it (:meth:`Transcriber._with_loop_tails`).
 
 Long calls are read and transcribed in windows of at most ``TranscribeOptions.window_s``
 seconds that end in pauses (:mod:`asr.stream`), so memory stays bounded however long the call.

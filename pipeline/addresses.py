@@ -61,9 +61,9 @@ _INSERTED_MIN_DIGITS = 4
 _HUNDRED_AS_ZERO_RE = re.compile(r"^([1-9])[01](0[1-9]号)$")
 # A reading in which the caller takes something back.
 _TAKE_BACK_RE = re.compile(f"{NOT_RIGHT}|{SAID_WRONG}|{SAID_SWAPPED}")
-# A house number as said in the transcript's stretch (二百零九号, 209号; 号 heard 后 or 毫), not a
-# building (号楼).
-_SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)[号后毫](?!楼)")
+# A house number as said in the transcript's stretch (二百零九号, 209号; 号 heard 后, 厚 or
+# 毫), not a building (号楼).
+_SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)[号后厚毫](?!楼)")
 # What follows the roads of a junction: 交叉口 and the corner (东南角).
 _JUNCTION_TAIL_RE = re.compile(r"交叉口.*$")
 # The agent asking for the address (请问具体地址是哪里？您住在哪儿？说一下具体位置; 地址 heard
@@ -306,6 +306,25 @@ def vote(
     return merged if core_count(merged) or merged.compound else None
 
 
+def _said_after_taking_back(number: str, text: str) -> bool:
+    """Whether ``number`` is said in ``text`` after another house number and a take-back
+    cue (168厚、艾部队部队、186厚 for 186号), not before the cue (271号，艾部队部队，121史: a
+    reading that stops before the number said instead)."""
+    said: list[tuple[str, int, int]] = []
+    for m in _SAID_NUMBER_RE.finditer(text):
+        try:
+            said.append((number_to_arabic(m.group(1)) + "号", m.start(), m.end()))
+        except ValueError:
+            continue
+    for i, (value, start, _) in enumerate(said):
+        if value != number:
+            continue
+        for other, _, end in said[:i]:
+            if other != number and _TAKE_BACK_RE.search(text, end, start):
+                return True
+    return False
+
+
 def _taken_back_in_readings(number: str, others: Sequence[Address]) -> str:
     """The number every other reading (two at least) read as taken back, where ``number``
     is the one taken back (168号，哎不对不对，186号 with 不对 heard 补兹 in the transcript,
@@ -418,8 +437,8 @@ def confirm_address(
     )
     for name, text in redecode(path, stretch, variants):
         address = _echo_of_prompt_dropped(_best(text, gaz), said, text)
-        if address is not None and _TAKE_BACK_RE.search(text):
-            address = replace(address, retaken=True)  # its number may be the one said after
+        if address is not None and _said_after_taking_back(address.number, text):
+            address = replace(address, retaken=True)
         parsed.append(address)
         readings.append((name, text, address.text if address else None))
     said_numbers = []

@@ -359,3 +359,15 @@ def test_a_number_both_prompted_readings_take_back_outlasts_the_transcripts() ->
     other = {"places": readings["places"], "places-slow": readings["places"].replace("186", "618")}
     check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(other))
     assert check is not None and check.address.startswith("桥西区友谊南大街168号")
+    # readings that stop before the number said instead (dev37) do not undo the transcript's
+    # correction: their number comes before the cue
+    said = Segment(
+        2.0, 9.0, "小熙区域华熙路271号，紧华宴小区埃部队部队1217号，紧华宴小区二号楼", "caller"
+    )
+    cut = {
+        "places": "小夕区御华西路271号。剪华宴小区，艾部队部队，121史。",
+        "places-slow": "小夕区御华西路271号，剪华院小区，艾部队部队，121时。",
+    }
+    first = "桥西区裕华西路217号紧华宴小区"
+    check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(cut))
+    assert check is not None and check.address.startswith("桥西区裕华西路217号")
