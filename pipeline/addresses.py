@@ -116,10 +116,13 @@ def _echo_of_prompt_dropped(
     """A prompted reading's address with the transcript's road where the reading heard
     that road too but took another for the address: a road of the prompt echoed beside it
     (长安区、和平东路、二环路、109号 for 长安区和平东路209号) adds a name, it does not
-    contradict the one heard. Junctions are left to the vote."""
+    contradict the one heard. Junctions are left to the vote, and so is a town the reading
+    heard where the transcript had only a street (张段固镇 against 和平街26号)."""
     if address is None or said is None or not said.road or address.road == said.road:
         return address
     if "与" in address.road or "与" in said.road or said.road not in text:
+        return address
+    if address.road.endswith(("镇", "乡")) or said.road.endswith(("镇", "乡")):
         return address
     return replace(address, road=said.road, inferred_district=said.inferred_district)
 

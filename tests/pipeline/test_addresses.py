@@ -276,6 +276,13 @@ def test_a_road_of_the_prompt_echoed_beside_the_one_heard_is_no_vote_against_it(
     first = "长安区和平东路209号东风小区12号楼3单元501室"
     check = confirm_address(Path("x.wav"), transcript_of(said), first, fake)
     assert check is not None and check.address == "长安区和平东路209号东风小区12号楼3单元501室"
+    # a town the reading heard is no echo of the transcript's street (dev39)
+    from pipeline.addresses import _echo_of_prompt_dropped
+
+    heard = parse_addresses("无极县张段固镇南庄村")[0]
+    street = parse_addresses("和平街26号")[0]
+    text = "无极县章断固这南章村和平街二十六号，就我家门口那一流"
+    assert _echo_of_prompt_dropped(heard, street, text) is heard
     # a reading that heard only another road still votes for it
     fake = FakeRedecoder({"places": "长安区二环路209号", "places-slow": "长安区二环路209号"})
     check = confirm_address(Path("x.wav"), transcript_of(said), first, fake)
