@@ -346,35 +346,34 @@ def test_transcriber_redecodes_the_callers_address() -> None:
     assert _parsed(check.address).parts()[:2] == district_and_road
 
 
+def _voted(caller_said: str, first: str, readings: dict[str, str]) -> str | None:
+    """The address confirm_address gives for one caller segment and stand-in readings."""
+    said = Segment(2.0, 12.0, caller_said, "caller")
+    check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(readings))
+    assert check is not None
+    return check.address
+
+
 def test_a_number_both_prompted_readings_take_back_outlasts_the_transcripts() -> None:
     # dev42: 不对 heard 补兹 in the transcript, which kept the number taken back; both
     # prompted readings heard the correction and read the number said after it
-    said = Segment(
-        2.0, 12.0, "地址是乔西区有一南大街168号，埃补兹补兹186号，康泰岩小区3号罗尔丹岩", "caller"
-    )
+    said = "地址是乔西区有一南大街168号，埃补兹补兹186号，康泰岩小区3号罗尔丹岩"
     readings = {
         "places": "地址是桥西区有一南大街、168厚、艾部队部队、186厚。",
         "places-slow": "第一只是桥西区有一南大街、168号、艾部队部队、186号。",
     }
     first = "桥西区友谊南大街168号康泰岩小区3号楼"
-    check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(readings))
-    assert check is not None and check.address == "桥西区友谊南大街186号康泰岩小区3号楼"
+    assert _voted(said, first, readings) == "桥西区友谊南大街186号康泰岩小区3号楼"
     # readings without a correction, or with another number, leave the transcript's
     plain = {k: v.replace("艾部队部队、", "") for k, v in readings.items()}
-    check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(plain))
-    assert check is not None and check.address.startswith("桥西区友谊南大街168号")
+    assert str(_voted(said, first, plain)).startswith("桥西区友谊南大街168号")
     other = {"places": readings["places"], "places-slow": readings["places"].replace("186", "618")}
-    check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(other))
-    assert check is not None and check.address.startswith("桥西区友谊南大街168号")
+    assert str(_voted(said, first, other)).startswith("桥西区友谊南大街168号")
     # readings that stop before the number said instead (dev37) do not undo the transcript's
     # correction: their number comes before the cue
-    said = Segment(
-        2.0, 9.0, "小熙区域华熙路271号，紧华宴小区埃部队部队1217号，紧华宴小区二号楼", "caller"
-    )
+    said = "小熙区域华熙路271号，紧华宴小区埃部队部队1217号，紧华宴小区二号楼"
     cut = {
         "places": "小夕区御华西路271号。剪华宴小区，艾部队部队，121史。",
         "places-slow": "小夕区御华西路271号，剪华院小区，艾部队部队，121时。",
     }
-    first = "桥西区裕华西路217号紧华宴小区"
-    check = confirm_address(Path("x.wav"), transcript_of(said), first, FakeRedecoder(cut))
-    assert check is not None and check.address.startswith("桥西区裕华西路217号")
+    assert str(_voted(said, "桥西区裕华西路217号紧华宴小区", cut)).startswith("桥西区裕华西路217号")
