@@ -37,7 +37,7 @@ from classify.entities.address import (
     one_digit_inserted,
     parse_addresses,
 )
-from classify.entities.corrections import NOT_RIGHT, SAID_SWAPPED, SAID_WRONG
+from classify.entities.corrections import TAKE_BACK
 from classify.entities.numerals import number_to_arabic
 from classify.gazetteer import Gazetteer, load_gazetteer
 from pipeline.phones import Redecoder
@@ -60,7 +60,7 @@ _INSERTED_MIN_DIGITS = 4
 # 4102号 for 四百零二号).
 _HUNDRED_AS_ZERO_RE = re.compile(r"^([1-9])[01](0[1-9]号)$")
 # A reading in which the caller takes something back.
-_TAKE_BACK_RE = re.compile(f"{NOT_RIGHT}|{SAID_WRONG}|{SAID_SWAPPED}")
+_TAKE_BACK_RE = re.compile(TAKE_BACK)
 # A house number as said in the transcript's stretch (二百零九号, 209号; 号 heard 后, 厚 or
 # 毫), not a building (号楼).
 _SAID_NUMBER_RE = re.compile(r"([0-9零〇一二两三四五六七八九十百千]+)[号后厚毫](?!楼)")
@@ -309,16 +309,22 @@ def vote(
     return merged if core_count(merged) or merged.compound else None
 
 
+def _said_numbers(text: str) -> list[tuple[str, int, int]]:
+    """House numbers said in ``text`` (``"209号"``, start, end), in order."""
+    said = []
+    for m in _SAID_NUMBER_RE.finditer(text):
+        try:
+            said.append((number_to_arabic(m.group(1)) + "号", m.start(), m.end()))
+        except ValueError:  # not a number after all (十百)
+            continue
+    return said
+
+
 def _said_after_taking_back(number: str, text: str) -> bool:
     """Whether ``number`` is said in ``text`` after another house number and a take-back
     cue (168厚、艾部队部队、186厚 for 186号), not before the cue (271号，艾部队部队，121史: a
     reading that stops before the number said instead)."""
-    said: list[tuple[str, int, int]] = []
-    for m in _SAID_NUMBER_RE.finditer(text):
-        try:
-            said.append((number_to_arabic(m.group(1)) + "号", m.start(), m.end()))
-        except ValueError:
-            continue
+    said = _said_numbers(text)
     for i, (value, start, _) in enumerate(said):
         if value != number:
             continue
@@ -444,12 +450,7 @@ def confirm_address(
             address = replace(address, retaken=True)
         parsed.append(address)
         readings.append((name, text, address.text if address else None))
-    said_numbers = []
-    for m in _SAID_NUMBER_RE.finditer(stretch.text):
-        try:
-            said_numbers.append(number_to_arabic(m.group(1)) + "号")
-        except ValueError:  # not a number after all (十百)
-            continue
+    said_numbers = [number for number, _, _ in _said_numbers(stretch.text)]
     # The ticket's address may hold a village the caller said after taking one back, later
     # in the call than the stretch.
     retaken = bool(first) and any(

@@ -24,7 +24,7 @@ from pathlib import Path
 from asr.redecode import DIGIT_VARIANTS, Variant
 from asr.types import Segment, Transcript
 from classify.entities import extract_phones
-from classify.entities.corrections import NOT_RIGHT, SAID_SWAPPED, SAID_WRONG, SHOULD_BE
+from classify.entities.corrections import SHOULD_BE, TAKE_BACK
 from classify.entities.numerals import DIGIT_VALUES
 from classify.entities.spoken_digits import find_groups
 
@@ -37,7 +37,7 @@ _SPOKEN_DIGIT_VALUES = {**DIGIT_VALUES, "要": "1", "腰": "1"}
 _DIGITISH_RE = re.compile("[" + "".join(sorted(_SPOKEN_DIGIT_VALUES)) + "]")
 # A caller taking a number back (cues as in :mod:`classify.entities.corrections`).
 _CORRECTION_RE = re.compile(
-    f"{NOT_RIGHT}|{SAID_WRONG}|{SAID_SWAPPED}|说错|错了|更正|纠正|重新说|{SHOULD_BE}"
+    f"{TAKE_BACK}|说错|错了|更正|纠正|重新说|{SHOULD_BE}"
     r"|不是(?=[，,。.\s]|最后|后面|后头|后边)"
 )
 # A stretch needs this many digit-like characters to be where a number is read out; the

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from classify.entities.address_sounds import compound_at, house_number_at, respell_buildings
-from classify.entities.corrections import HEY, NOT_RIGHT, SAID_SWAPPED, SAID_WRONG
+from classify.entities.corrections import HEY, NOT_RIGHT, SAID_SWAPPED, SAID_WRONG, TAKE_BACK
 from classify.entities.numerals import NUMBER_PATTERN, number_to_arabic
 from classify.gazetteer import Gazetteer, Place, PlaceMatch, load_gazetteer
 from classify.phonetic import is_han, loose_distance, main_sound, near, syllables
@@ -202,7 +202,7 @@ _NUMBER_CORRECTION_RE = re.compile(
 )
 # A house number taken back later in the call (…381号，对吗？我刚才说反了，是318号): the cue,
 # then the number within a few characters.
-_TAKE_BACK_CUE_RE = re.compile(f"{SAID_SWAPPED}|{SAID_WRONG}|{NOT_RIGHT}|不是")
+_TAKE_BACK_CUE_RE = re.compile(f"{TAKE_BACK}|不是")
 # ... and a village (不是 may say which village it is not: 不是范庄镇西王村).
 _VILLAGE_TAKE_BACK_RE = re.compile(f"{SAID_WRONG}|{NOT_RIGHT}")
 _TAKE_BACK_REACH = 14
