@@ -26,7 +26,7 @@ from asr.types import Segment, Transcript
 from classify.entities import extract_phones
 from classify.entities.corrections import SHOULD_BE, TAKE_BACK
 from classify.entities.numerals import DIGIT_VALUES
-from classify.entities.spoken_digits import find_groups
+from classify.entities.spoken_digits import Group, find_groups
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ NARROW_PAD_S = 2.5
 # far after the correction (characters) the group may begin.
 _GROUP_DIGITS = 4
 _MEND_REACH = 10
+# A group of six digits names four, with two heard before them (see :func:`_group_said`).
+_MENDING_DIGITS = 6
 # The caller naming the group outright (最后是七六四八, 后四位应该是…) may say more first
 # (不对不对，我这手机号多少……最后是七六四八): the cue is looked for this far after the correction.
 _LAST_GROUP_RE = re.compile(
@@ -252,22 +254,62 @@ def _mend_group(number: str, after: str) -> str | None:
         digits = "".join(_SPOKEN_DIGIT_VALUES[ch] for ch in last.group(2)[:count])
         mended = number[:-count] + digits
         return mended if mended != number else None
-    groups = find_groups(after[:_MEND_REACH])
+    groups = _groups_from(after)
     named = _LAST_GROUP_RE.search(after[:_LAST_GROUP_REACH])
     if not groups and named is not None:
         after = after[named.end() :]
-        groups = find_groups(after[:_MEND_REACH])
-    if not groups:
+        groups = _groups_from(after)
+    # the first group of four digits or more (最后一位是次，7894: the 一 of 一位 and a
+    # misheard digit before it are no group)
+    group = next((g for g in groups if len(g.digits) - g.loose_head >= _GROUP_DIGITS), None)
+    if group is None:
         return None
-    group = groups[0]
-    digits = group.digits[group.loose_head :]
-    if len(digits) != _GROUP_DIGITS:
+    middle = "中间" in after[: group.start] and len(number) == FULL_DIGITS
+    said = _group_said(group.digits[group.loose_head :], number[3:7] if middle else number[-4:])
+    if said is None:
         return None
-    if "中间" in after[: group.start] and len(number) == FULL_DIGITS:
-        mended = number[:3] + digits + number[7:]
-    else:
-        mended = number[:-_GROUP_DIGITS] + digits
+    mended = number[:3] + said + number[7:] if middle else number[:-_GROUP_DIGITS] + said
     return mended if mended != number else None
+
+
+def _group_said(heard: str, old: str) -> str | None:
+    """The group of four digits a caller said in place of ``old``, from the digits heard:
+    four as heard; of six, the last four (最后是四三幺九 heard 194319: 是 heard as two digits);
+    of five, the one digit left out that leaves a slip of ``old`` (one digit changed or two
+    neighbours swapped: 74697 for 4697 in place of 4967), when only one does; else None.
+
+    Examples:
+        >>> _group_said("7894", "7891"), _group_said("194319", "4379")
+        ('7894', '4319')
+        >>> _group_said("74697", "4967"), _group_said("02662", "6602")
+        ('4697', None)
+    """
+    if len(heard) == _GROUP_DIGITS:
+        return heard
+    if len(heard) == _MENDING_DIGITS:
+        return heard[-_GROUP_DIGITS:]
+    if len(heard) == _GROUP_DIGITS + 1:
+        slips = {heard[:i] + heard[i + 1 :] for i in range(len(heard))}
+        slips = {d for d in slips if _slip(d, old)}
+        return slips.pop() if len(slips) == 1 else None
+    return None
+
+
+def _slip(said: str, old: str) -> bool:
+    """Whether ``said`` is ``old`` with one digit changed or two neighbours swapped."""
+    wrong = [i for i, (a, b) in enumerate(zip(said, old, strict=True)) if a != b]
+    if len(wrong) == 1:
+        return True
+    if len(wrong) != 2 or wrong[1] != wrong[0] + 1:
+        return False
+    i, j = wrong
+    return said[i] == old[j] and said[j] == old[i]
+
+
+def _groups_from(after: str) -> list[Group]:
+    """The digit groups that begin within :data:`_MEND_REACH` characters of ``after``, each
+    read whole."""
+    return [g for g in find_groups(after[: _MEND_REACH + _MENDING_DIGITS]) if g.start < _MEND_REACH]
 
 
 def _restates(later: str, first: str) -> bool:

@@ -138,13 +138,17 @@ _NOT_IN_VILLAGE_NAME = "我你他她们这那哪个的了在是就都也还很"
 _VILLAGE_AFTER_RE = re.compile(
     rf"的?[\s，,、]{{0,2}}[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村(?![民委])"
 )
-# ... and one right before its town, with 的 (heard 本, 等 or 门), 就是 or a pause between
+# ... and one right before its town, with 的 (heard 本, 等, 门, 白 or 板), 就是 or a pause between
 # (前柳屯村，就是铁杆镇; 俺是 heard 暗示 is no part of the name).
 _VILLAGE_BEFORE_RE = re.compile(
-    rf"([^\W\d{_NOT_IN_VILLAGE_NAME}俺暗示]{{2,4}}村)(?![民委])[的本等门]?[\s，,、]{{0,2}}"
+    rf"([^\W\d{_NOT_IN_VILLAGE_NAME}俺暗示]{{2,4}}村)(?![民委])[的本等门白板]?[\s，,、]{{0,2}}"
     r"(?:(?:我们|俺们|咱们)?(?:就是|是|属于|在))?[\s，,、]{0,2}"
     # the town said alone first (后槐营村的，大营镇的，就是高邑县大营镇)
     r"(?:[^\W\d，,、。]{1,4}[镇乡][的本等门]?[\s，,、]{0,2}(?:就是|是|属于|在)?[\s，,、]{0,2})?$"
+)
+# A village ending right before a place, its 的 as heard (前郭庄村等，).
+_VILLAGE_JUST_BEFORE_RE = re.compile(
+    rf"[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村[的本等门白板]?[\s，,、]{{0,2}}$"
 )
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
@@ -231,15 +235,17 @@ _HOUSE_NUMBER_AHEAD_RE = re.compile(
     rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
 # Beginnings of a number a caller tries before the whole of it, without 号 (三百，三百二十几，
-# 一百零几来着，), skipped before looking ahead for it.
+# 一百零几来着，; 就那个二百，; a number taken back: 160，哎不对，168号), skipped before
+# looking ahead for it.
 _HESITATION_RE = re.compile(
-    r"(?:[\s，,]{0,2}(?:嗯|那个)?[\s，,]{0,2}[零〇一二两三四五六七八九十百千]+[几多]?(?:来着)?"
-    r"(?=[\s，,]))*"
+    r"(?:[\s，,、]{0,2}(?:嗯|就?那[个哥]|这个|就是)?[\s，,、]{0,2}"
+    r"(?:[零〇一二两三四五六七八九十百千]+|\d{1,4})[几级多]?(?:来着)?(?=[\s，,、]))*"
 )
 _AHEAD_BLOCK_RE = re.compile(r"[。？！?!；;0-9０-９路街道区县镇乡村米口和与跟]")
 # A pause Whisper may write between a road and its house number (合作路，206号).
 _PAUSE_CHARS = " ，,"
 _PAUSE_BEFORE_NUMBER_RE = re.compile(rf"[\s，,]?(?:{_JIUSHI_BEFORE_NUMBER})?")
+_PAUSES_RE = re.compile(r"[\s，,、]*")
 # (No 村 in its name: 东街村建设路27号 is a village's street, not a road named 东街村建设路.)
 _UNKNOWN_ROAD_RE = re.compile(
     rf"((?:(?!村)[{_HAN}]){{2,6}}?)(大街|大道|路|街)(?=\s*{NUMBER_PATTERN}\s*号)"
@@ -486,9 +492,10 @@ def _plausible_town(text: str, match: PlaceMatch, places: list[PlaceMatch]) -> b
     """Whether a match is no town, or one that is likely meant.
 
     A three-character town (为家乡 or 对于家乡 for 于家乡, 瓶山镇 in 壶瓶山镇) is common speech or
-    a town elsewhere unless a district comes right before it, a village right after it, or,
-    when spelt right, a word that places it (在栾城镇) or its own district right after it
-    (北庄头村的，上碑镇，行唐县的: the caller going from the village outwards).
+    a town elsewhere unless a district comes right before it, a village right before or
+    after it (前郭庄村等，铁杆镇), or, when spelt right, a word that places it (在栾城镇) or
+    its own district right after it (北庄头村的，上碑镇，行唐县的: the caller going from the
+    village outwards).
     """
     if match.place.kind != "town" or len(match.said) > 3:
         return True
@@ -502,8 +509,8 @@ def _plausible_town(text: str, match: PlaceMatch, places: list[PlaceMatch]) -> b
     ):
         return True
     district_ends = {m.end for m in places if m.place.kind == "district"}
-    return any(0 <= match.start - e <= _TOWN_GAP for e in district_ends) or bool(
-        _VILLAGE_AFTER_RE.match(text, match.end)
+    return any(0 <= match.start - e <= _TOWN_GAP for e in district_ends) or _beside_village(
+        text, match.start, match.end
     )
 
 
@@ -571,6 +578,8 @@ def _village_spelt(village: str) -> str:
         ('后槐营村', '东槐营村', '性化屯村')
         >>> _village_spelt("西营村"), _village_spelt("城中村"), _village_spelt("东中头村")
         ('西营村', '城中村', '东庄头村')
+        >>> _village_spelt("西心中村")
+        '西辛庄村'
     """
     if not village.endswith("村") or len(village) < 3 or not all(map(is_han, village)):
         return village
@@ -592,7 +601,7 @@ def _village_spelt(village: str) -> str:
         family = chars[-2]
         if family not in _SURNAMES_BY_FREQUENCY and family not in "东南西北前后上下大小新老中":
             chars[-2] = _SURNAME_BY_SOUND.get(main_sound(family), family)
-    return "".join(chars) + "村"
+    return "".join(chars).replace("心庄", "辛庄") + "村"  # 西心中村: 辛庄, a village word
 
 
 def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) -> None:
@@ -796,7 +805,9 @@ def _free_windows(
 def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) -> list[PlaceMatch]:
     """Towns whose name sounds exactly right but whose 镇 or 乡 was misheard as a
     near-sounding character (井陉矿区奉山井 for 井陉矿区凤山镇), right after a district or
-    right before a village (稿成梅花正梅花村: the district garbled, 藁城 said without 区)."""
+    right before a village (稿成梅花正梅花村: the district garbled, 藁城 said without 区);
+    and towns with 镇 or 乡 heard right whose name only sounds right, right before or after
+    a village (前郭中村等，铁赶镇 for 铁杆镇)."""
     taken = [(m.start, m.end) for m in found]
     district_ends = {m.end: m.place.name for m in found if m.place.kind == "district"}
     matches: list[PlaceMatch] = []
@@ -808,6 +819,14 @@ def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) ->
             if place is not None:
                 matches.append(
                     PlaceMatch(place=place, start=start, end=end, said=said, typos=1, near=1)
+                )
+                taken.append((start, end))
+            continue
+        if said[-1] in "镇乡" and _beside_village(text, start, end):
+            place = gazetteer.closest(said, "town", max_cost=0.0)
+            if place is not None and place.name != said:  # 前郭庄村，铁赶镇 for 铁杆镇
+                matches.append(
+                    PlaceMatch(place=place, start=start, end=end, said=said, typos=1, near=0)
                 )
                 taken.append((start, end))
             continue
@@ -832,6 +851,14 @@ def _towns_by_sound(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) ->
                 taken.append((start, end))
                 break
     return matches
+
+
+def _beside_village(text: str, start: int, end: int) -> bool:
+    """Whether a village is named right before ``text[start:end]`` (前郭庄村的，) or right
+    after it."""
+    return bool(_VILLAGE_JUST_BEFORE_RE.search(text, 0, start)) or bool(
+        _VILLAGE_AFTER_RE.match(text, end)
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -1003,8 +1030,10 @@ def _read_address(
         if kind == "district" and address.road:
             stage = _ORDER.index("road")  # 和平西路新华区，三百九十六号: the number still follows
         if kind == "number":
-            fixed = _number_corrected(text, cursor, value)
-            if fixed is not None:  # 410号，我不对，411号: the number said after the correction
+            # 410号，我不对，411号: the number said after the correction; 二百零，二百零九号:
+            # the whole of a number begun
+            fixed = _number_corrected(text, cursor, value) or _number_restarted(text, pos, cursor)
+            if fixed is not None:
                 address.number, cursor = fixed
         cursor = _past_stray(text, kind, value, cursor)
     address.end = cursor
@@ -1086,6 +1115,18 @@ def _number_corrected(text: str, pos: int, said: str) -> tuple[str, int] | None:
     return _without_shi(new, old) + "号", number[2]
 
 
+def _number_restarted(text: str, start: int, end: int) -> tuple[str, int] | None:
+    """The house number a caller says whole after a pause, having begun it between
+    ``start`` and ``end`` (二百零，二百零九号: 二百零 was read as 200号, its 零 as 号)."""
+    again = _PAUSES_RE.match(text, end).end()  # type: ignore[union-attr]
+    if again == end or not text.startswith(text[start:end], again):
+        return None
+    number = house_number_at(text, again, _STOP_CHARS)
+    if number is None or number[1] or again + (end - start) >= number[2]:
+        return None
+    return number[0], number[2]
+
+
 def _without_shi(new: str, said: str) -> str:
     """The number ``new`` said in place of ``said``, less a leading 1 that is the 是 said
     before it (不对不对，是261号 heard 1261号 after 216号): when ``new`` is one digit longer,
@@ -1157,7 +1198,14 @@ def _number_ahead(text: str, pos: int, starts: dict[int, _Anchor]) -> tuple[str,
     (中山东路，大佛寺往东一点儿，158号): within the same sentence, with no other place, no
     digit and no junction or distance word on the way; past the beginnings of it the caller
     tried first (和平西路，三百，三百二十几，你看我这记性，三百二十四号)."""
-    pos = _HESITATION_RE.match(text, pos).end()  # type: ignore[union-attr]
+    hesitated = _HESITATION_RE.match(text, pos).end()  # type: ignore[union-attr]
+    if hesitated > pos:
+        # the whole number right after the beginnings, 号 as heard (二百，二百二十六后)
+        here = _PAUSES_RE.match(text, hesitated).end()  # type: ignore[union-attr]
+        number = house_number_at(text, here, _STOP_CHARS)
+        if number is not None and not number[1]:
+            return "number", number[0], number[2]
+    pos = hesitated
     m = _HOUSE_NUMBER_AHEAD_RE.search(text, pos, pos + _NUMBER_REACH)
     if m is None or any(pos <= s < m.start() for s in starts):
         return None

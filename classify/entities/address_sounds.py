@@ -63,6 +63,7 @@ _PAUSE_RE = re.compile(r"$|[\s，,。、！？!?；;]")
 # Units and words of amount that may follow a number right after a road (中山东路100米), and
 # numeral units (三百，三百二十几: a number begun and left, no house number).
 _UNITS = frozenset("米元块岁层楼栋室户路街年月日天分点度斤个次多来余几号条辆趟站十百千万")
+_JI_SOUNDS = char_sounds("几")
 # Numerals of a house number said as a quantity, by their exact reading (时 -> 十).
 _NUMERAL_BY_SOUND = {
     "ling": "零", "yi": "一", "er": "二", "san": "三", "si": "四", "wu": "五", "liu": "六",
@@ -151,7 +152,7 @@ def _is_hao(text: str, m: re.Match[str]) -> bool:
     and what Whisper wrote for 号 can be far off.
     """
     ch = m.group(2)
-    if ch in "楼路":
+    if ch in "楼路" or char_sounds(ch) & _JI_SOUNDS:  # 一百四十级: 几, a number begun
         return False
     if _sounds_like(ch, "号"):
         return True

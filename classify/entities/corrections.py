@@ -15,8 +15,8 @@ NOT_RIGHT = "[不补部][对队]"
 SAID_WRONG = "说错了|说差了"
 # ... or that they swapped digits (381, not 318).
 SAID_SWAPPED = "说反了|说倒了|念反了|反了"
-# 哎 before the cue, as Whisper writes it (唉, 埃, 艾, 哀, 爱).
-HEY = "[哎唉埃艾哀爱]"
+# 哎 before the cue, as Whisper writes it (唉, 埃, 挨, 艾, 哀, 爱).
+HEY = "[哎唉埃挨艾哀爱]"
 # Any of the three: the caller taking something back.
 TAKE_BACK = f"{NOT_RIGHT}|{SAID_WRONG}|{SAID_SWAPPED}"
 # Words that begin a correction before the new value (不对，应该是…; 应 heard alone too).

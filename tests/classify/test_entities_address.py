@@ -359,6 +359,26 @@ def test_a_village_then_its_town_then_its_county() -> None:
     assert extract_addresses("我们去上碑镇赶集") == []
 
 
+def test_a_village_said_first_with_its_de_as_heard() -> None:
+    # dev44: 西辛庄村的，上碑镇，行唐县… (的 heard 白 or 板; 辛庄 heard 心中 or 心庄)
+    text = "我是西心庄村板，上碑镇、行唐县、上碑镇哪个西心庄。"
+    assert extract_addresses(text)[0] == "行唐县上碑镇西辛庄村"
+    text = "我是西心中村白，上碑镇、行唐县、上碑镇哪个西心中。"
+    assert extract_addresses(text)[0] == "行唐县上碑镇西辛庄村"
+
+
+def test_a_town_beside_its_village_by_sound_or_spelt_alone() -> None:
+    # dev44: 前郭庄村的，铁杆镇，深泽县铁杆镇 with the town heard 铁赶镇 and the county lost
+    text = "请问您是在每个村，前郭中村等，铁赶镇，先责线铁赶镇，就村委会后边那一片"
+    assert extract_addresses(text)[0] == "深泽县铁杆镇前郭庄村"
+    # a three-character town spelt right, a village right before it
+    assert extract_addresses("前国中村等，铁杆镇、鲜泽县杆镇，就村委会后边")[0] == (
+        "深泽县铁杆镇前郭庄村"
+    )
+    # a town's sound alone, with no village beside it, is no town
+    assert extract_addresses("我们那儿的铁赶镇上") == []
+
+
 def test_the_beginnings_of_a_number_tried_first_are_no_house_number() -> None:
     # dev43: 三百，三百二十几，你看我这记性，三百二十四号 (三百 had been read 3号)
     text = "新华区和平西路，三百，三百二十几，你看我这迹星，三百二十四号，就在那个浓漠市场西边"
@@ -367,6 +387,28 @@ def test_the_beginnings_of_a_number_tried_first_are_no_house_number() -> None:
     assert extract_addresses(text)[0] == "裕华区槐安东路106号"
     # a count of people after the road is no house number either way
     assert extract_addresses("新华区和平西路，三百二十个人，我们小区")[0] == "新华区和平西路"
+    # dev44, dev45: a filler before the beginnings, the number then heard with 号 as 后;
+    # beginnings in Arabic digits, 几 heard 级; a pause written 、
+    text = "长安区建设北大街，就那个二百，二百二十六后和顺家严小区，二号楼底下"
+    assert extract_addresses(text)[0] == "长安区建设北大街226号和顺家园"
+    text = "长安区、建设北大街、就那哥二百、二百二十六后和顺家严小区，二号楼底下"
+    assert extract_addresses(text)[0].startswith("长安区建设北大街226号")
+    text = "玉华去，体育南大坚，140几，145后，加和小七二号楼，离那个小学挺近的。"
+    assert extract_addresses(text)[0] == "裕华区体育南大街145号加和小区2号楼"
+    assert extract_addresses("裕华区体育南大街、140级、145号。") == ["裕华区体育南大街145号"]
+    # a number taken back in Arabic digits, 哎 heard 挨
+    text = "门排是怀岸东路160，挨不对168号，三号楼正冲着公地那面"
+    assert extract_addresses(text)[0] == "裕华区槐安东路168号3号楼"
+
+
+def test_a_number_begun_and_said_whole_after_a_pause() -> None:
+    # dev45: 二百零，二百零九号 (二百零 alone reads as 200号, its 零 taken for 号)
+    text = "新华区有一北大街，二百零，二百零九后，新华人小区六号楼"
+    assert extract_addresses(text)[0] == "新华区友谊北大街209号新华人小区6号楼"
+    text = "新华区、友谊北大街、二百零、二百零九号。"
+    assert extract_addresses(text) == ["新华区友谊北大街209号"]
+    # another number after the pause is no restart: the first stands
+    assert extract_addresses("新华区友谊北大街二百零，三号楼") == ["新华区友谊北大街200号3号楼"]
 
 
 def test_a_village_taken_back_later_is_the_one_kept() -> None:

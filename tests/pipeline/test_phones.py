@@ -51,6 +51,24 @@ def test_a_correction_may_say_one_group_again() -> None:
     )
 
 
+def test_the_group_said_after_a_correction_as_whisper_hears_it() -> None:
+    # dev44: the agent's read-back (…7891) rejected; 四 of 最后一位是四 heard 次, then the
+    # whole last group: the first group of four after the cue is the one said
+    text = "电话135,1326,7894，我核对一下135,1326,7891，对吗？，不对，最后一位是次，7894，好的"
+    assert read_number(text) == "13513267894"
+    # six digits: 是 heard as two digits before the group (dev27, dev31)
+    text = "电话13726584319，我重复一下13726584379,对吗？不对不对，最后是194319，按先拿个"
+    assert read_number(text) == "13726584319"
+    # five digits: the one left out that leaves a slip of the group taken back (dev16) ...
+    text = "电话158,0321,4967，爱不对不对，说错了，74697,158,03214697，孙先生"
+    assert read_number(text) == "15803214697"
+    # ... and none when two would, or none does: the number said first stands (dev7, dev26)
+    text = "电话137,8402,51513，陈先生137,8402,5158，是吗？不是，最后是51513,3，好的"
+    assert read_number(text) != "13784021513"
+    text = "我姓李，电话19831476602，我合对一下1983147663，对吗？不对，最后是02662，好的"
+    assert read_number(text) == "19831476602"
+
+
 def test_every_cue_of_the_shared_vocabulary_takes_a_number_back() -> None:
     # classify.entities.corrections: 不对 as heard, said wrong, said swapped
     for cue in ("补队补队", "部对", "我说差了", "哦我说反了", "说倒了"):
