@@ -3,9 +3,9 @@
 The transcripts (``data/transcripts/whisper_base_calls.jsonl``, see its README) keep
 Whisper's errors in digits, place names and danger words. Some calls cannot be read right
 (two digits wrong, a road name garbled beyond recognition), so the checks are totals, set a
-little below what the extractors achieve (phones 492/696 from the text alone with 100 wrong,
-addresses 128/696 exactly and 294/696 up to a compound-name character, 190 of the 191 urgent
-calls and no false alarm, in the eleventh session; the urgent call the rules miss, dev40's
+little below what the extractors achieve (phones 517/728 from the text alone with 101 wrong,
+addresses 133/728 exactly and 306/728 up to a compound-name character, 198 of the 199 urgent
+calls and no false alarm, in the twelfth session; the urgent call the rules miss, dev40's
 signal pole knocked askew, 眼看就要倒了 heard 眼看就要到了, is the urgency model's to
 flag). Corrections (不对，最后是…) are the pipeline's phone check's to read, so a number
 taken back still counts as wrong here.
@@ -60,15 +60,15 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 696
-    sets = {"sample", *(f"dev{n}" for n in range(1, 44))}
+    assert len(calls) == 728
+    sets = {"sample", *(f"dev{n}" for n in range(1, 46))}
     assert {c["set"] for c in calls} == sets
     assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 485
+    assert right >= 510
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -76,7 +76,7 @@ def test_wrong_phone_numbers_are_rare(results: list) -> None:
     wrong = [
         call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
     ]
-    assert len(wrong) <= 103, wrong
+    assert len(wrong) <= 104, wrong
 
 
 def test_addresses(results: list) -> None:
@@ -84,8 +84,8 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 124
-    assert loose >= 287
+    assert exact >= 129
+    assert loose >= 299
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
