@@ -31,7 +31,9 @@ Whisper base on telephone audio mishears digits (see :mod:`classify.entities.spo
   failing that, an extra digit at the end of the last group or the start of the first is
   dropped (72645 for 7264: Whisper adds digits at the ends of a group more often than in
   the middle); failing that, a digit repeated across the pause between two groups
-  (要512 2783 9046 for 151 2783 9046). Otherwise nothing is returned rather than a guess;
+  (要512 2783 9046 for 151 2783 9046); failing that, a character read as a digit only by
+  its sound (150指 3014 6682: 指 is no digit said). Otherwise nothing is returned rather
+  than a guess;
 * a missing digit (10 digits for a mobile, 11 for a landline with area code) is restored
   only when the grouping shows which group is short and that group holds a 1 to say twice:
   幺幺 is the pair Whisper most often merges (186,031,2468 for 186 0311 2468). Any other
@@ -108,6 +110,8 @@ class _Reading:
     soft: int
     # soft digits after the first character: flanked by digits, so digits all the more
     inner_soft: int = 0
+    # which of ``digits`` are soft
+    soft_at: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,6 +289,7 @@ def _readings(chain: list[Group], i: int, j: int) -> list[_Reading]:
                     end=last.end - tail,
                     soft=n_soft,
                     inner_soft=n_soft - (1 if parts[0][1][0] else 0),
+                    soft_at=tuple(flag for _, flags in parts for flag in flags),
                 )
             )
     return readings
@@ -338,7 +343,9 @@ def _repair(text: str, reading: _Reading) -> str | None:
     if len(set(valid.values())) == 1:
         return next(iter(valid.values()))
     rules = (
-        (_doubled_one,) if grown else (_hotline_habit, _doubled, _at_group_ends, _doubled_across)
+        (_doubled_one,)
+        if grown
+        else (_hotline_habit, _doubled, _at_group_ends, _doubled_across, _soft_extra)
     )
     for rule in rules:
         results = set(rule(valid, reading).values())
@@ -399,6 +406,12 @@ def _doubled_across(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
 def _doubled_one(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
     """Repairs that say a 1 twice: 幺幺 is the pair Whisper most often merges (031 for 0311)."""
     return {k: n for k, n in valid.items() if reading.digits[k] == "1"}
+
+
+def _soft_extra(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
+    """Deletions of a soft digit: a word Whisper wrote in a pause, read as a digit because
+    digits stand around it (150指 3014 6682)."""
+    return {k: n for k, n in valid.items() if reading.soft_at[k]}
 
 
 def _hotline_habit(valid: dict[int, str], reading: _Reading) -> dict[int, str]:

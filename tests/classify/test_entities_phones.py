@@ -105,6 +105,8 @@ def test_mask_phone(phone: str, masked: str) -> None:
         # a digit repeated across the pause between two groups (2 | 2783)
         ("我心里，电话要512 2783 9046", ["15127839046"]),
         ("电话是137 7312 0958", ["13773120958"]),  # 11 digits already: nothing dropped
+        # a word Whisper wrote in a pause, read as a digit by its sound (dev45: 幺五零，三零幺四)
+        ("我姓马，电话150指 3014 6682", ["15030146682"]),
         ("电话是要三八，三要要请七零三四五。好的", ["13831177034"]),
         # a 1 of 幺幺 lost in a short group
         ("我姓韩，电话186,031,2468，好的韩先生", ["18603112468"]),
