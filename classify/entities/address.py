@@ -150,6 +150,13 @@ _VILLAGE_BEFORE_RE = re.compile(
 _VILLAGE_JUST_BEFORE_RE = re.compile(
     rf"[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村[的本等门白板]?[\s，,、]{{0,2}}$"
 )
+# ... and one named a little before its town, words between: how far (characters) it may
+# be, and its form: a name of three or four characters after a pause (one of two may be 我们
+# heard 阿门), no 村民, 村委, 村里 or 村口.
+_VILLAGE_REACH = 40
+_VILLAGE_NAMED_RE = re.compile(
+    rf"(?<![^\W\d])([^\W\d{_NOT_IN_VILLAGE_NAME}]{{3,4}}村)(?![民委里子口])"
+)
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
 _FRONT_BACK_BY_SOUND = {main_sound(ch): ch for ch in "前后"}
@@ -407,10 +414,18 @@ def _read_after_number(text: str, address: Address) -> None:
 
 def _village_before(text: str, address: Address, floor: int) -> None:
     """A village said right before its town (前柳屯村，就是铁杆镇…; 我们是前柳屯村的，深泽县铁杆镇)
-    is the town's village: it becomes the address's compound, and the address starts there."""
+    is the town's village: it becomes the address's compound, and the address starts there.
+    So is one said a little before it, with a landmark between, the last one named after
+    ``floor``."""
     m = _VILLAGE_BEFORE_RE.search(text, floor, address.start)
     if m is not None:
         address.compound, address.start = m.group(1), m.start(1)
+        return
+    # a village named a little before, with a landmark between (请问是哪个村？东柳沟村，
+    # 就是进村那个大槐树底下。我的是温塘镇): the address keeps its start, at the town
+    found = list(_VILLAGE_NAMED_RE.finditer(text, max(floor, address.start - _VILLAGE_REACH)))
+    if found and found[-1].end() <= address.start:
+        address.compound = found[-1].group(1)
 
 
 def is_village(address: Address) -> bool:

@@ -367,6 +367,16 @@ def test_a_village_said_first_with_its_de_as_heard() -> None:
     assert extract_addresses(text)[0] == "行唐县上碑镇西辛庄村"
 
 
+def test_a_village_named_a_little_before_its_town() -> None:
+    # dev45: the village, a landmark, then the town and county (镇 heard 县)
+    text = "请问试每个村。东流钩村，就是尽村那个大怀术底下。我对石温唐县的，平山县温唐县。"
+    assert extract_addresses(text)[0] == "平山县温塘镇东柳沟村"
+    # 我们村 heard 阿门村 is no village, nor is a village beyond the reach
+    assert extract_addresses("我们阿门村旁边，灵寿县慈峪镇") == ["灵寿县慈峪镇"]
+    far = "我原来在东王庄村住，后来搬走了，这些年一直在外地打工，前阵子才回来，现在住在灵寿县慈峪镇"
+    assert extract_addresses(far) == ["灵寿县慈峪镇"]
+
+
 def test_a_town_beside_its_village_by_sound_or_spelt_alone() -> None:
     # dev44: 前郭庄村的，铁杆镇，深泽县铁杆镇 with the town heard 铁赶镇 and the county lost
     text = "请问您是在每个村，前郭中村等，铁赶镇，先责线铁赶镇，就村委会后边那一片"
