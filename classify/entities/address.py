@@ -242,11 +242,14 @@ _HOUSE_NUMBER_AHEAD_RE = re.compile(
     rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
 # Beginnings of a number a caller tries before the whole of it, without 号 (三百，三百二十几，
-# 一百零几来着，; 就那个二百，; a number taken back: 160，哎不对，168号), skipped before
-# looking ahead for it.
+# 一百零几来着，; 就那个二百，; 80，80几来着86号; a number taken back: 160，哎不对，168号),
+# skipped before looking ahead for it.
 _HESITATION_RE = re.compile(
     r"(?:[\s，,、]{0,2}(?:嗯|就?那[个哥]|这个|就是)?[\s，,、]{0,2}"
-    r"(?:[零〇一二两三四五六七八九十百千]+|\d{1,4})[几级多]?(?:来着)?(?=[\s，,、]))*"
+    r"(?:[零〇一二两三四五六七八九十百千]+|\d{1,4})[几级多]?"
+    # 几来着 as heard (八十几来着: 80近来至, 80进来这), the number perhaps said whole right after
+    r"(?:(?:来着)?(?=[\s，,、])|[近进今紧]?来[着著这至镇](?=[\s，,、0-9零一二两三四五六七八九]))"
+    r")*"
 )
 _AHEAD_BLOCK_RE = re.compile(r"[。？！?!；;0-9０-９路街道区县镇乡村米口和与跟]")
 # A pause Whisper may write between a road and its house number (合作路，206号).
@@ -353,16 +356,19 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         if anchor.start < cursor:
             continue
         address = _read_address(text, anchor, starts, gaz)
+        # A district said alone just before (正定县城里住，燕赵南大街…)
+        bare = addresses[-1] if addresses and not any(addresses[-1].parts()[1:]) else None
         if address.road and not address.district:
-            # A district said alone just before (正定县城里住，燕赵南大街…) is this road's.
-            bare = addresses[-1] if addresses and not any(addresses[-1].parts()[1:]) else None
+            # ... is this road's.
             _district_before(text, address, bare.start if bare else cursor, gaz)
             if bare is not None and address.district and address.start <= bare.start:
                 addresses.pop()
         if address.road and not address.district:
             address.inferred_district = _district_of_road(address.road, gaz)
         if address.road.endswith(("镇", "乡")) and not address.compound:
-            _village_before(text, address, cursor)
+            # a village may come before the district said alone (…村，就是赵县的，范庄镇)
+            before = [a for a in addresses if a is not bare]
+            _village_before(text, address, before[-1].end if before else 0)
         address.compound = _village_of_town(address.road, _village_spelt(address.compound), gaz)
         _read_village_street(text, address)
         _door_number_after(text, address)

@@ -371,6 +371,9 @@ def test_a_village_named_a_little_before_its_town() -> None:
     # dev45: the village, a landmark, then the town and county (镇 heard 县)
     text = "请问试每个村。东流钩村，就是尽村那个大怀术底下。我对石温唐县的，平山县温唐县。"
     assert extract_addresses(text)[0] == "平山县温塘镇东柳沟村"
+    # dev46: the district said alone between (…村，村西头那个老砖窑，就是赵县的，范庄镇)
+    text = "请问是在每个村，北度家营村，村西头哀哲纳个老专阳，就是赵县等，范庄镇，北度家营"
+    assert "赵县范庄镇北杜家营村" in extract_addresses(text)
     # 我们村 heard 阿门村 is no village, nor is a village beyond the reach
     assert extract_addresses("我们阿门村旁边，灵寿县慈峪镇") == ["灵寿县慈峪镇"]
     far = "我原来在东王庄村住，后来搬走了，这些年一直在外地打工，前阵子才回来，现在住在灵寿县慈峪镇"
@@ -406,6 +409,9 @@ def test_the_beginnings_of_a_number_tried_first_are_no_house_number() -> None:
     text = "玉华去，体育南大坚，140几，145后，加和小七二号楼，离那个小学挺近的。"
     assert extract_addresses(text)[0] == "裕华区体育南大街145号加和小区2号楼"
     assert extract_addresses("裕华区体育南大街、140级、145号。") == ["裕华区体育南大街145号"]
+    # dev46: 八十，八十几来着，八十六号 heard 80、80近来至86后
+    text = "我家注意华区，塔南路80、80近来至86后，河热家园12号楼。"
+    assert extract_addresses(text) == ["裕华区塔南路86号河热家园12号楼"]
     # a number taken back in Arabic digits, 哎 heard 挨
     text = "门排是怀岸东路160，挨不对168号，三号楼正冲着公地那面"
     assert extract_addresses(text)[0] == "裕华区槐安东路168号3号楼"
