@@ -369,6 +369,9 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             # a village may come before the district said alone (…村，就是赵县的，范庄镇)
             before = [a for a in addresses if a is not bare]
             _village_before(text, address, before[-1].end if before else 0)
+        if address.road.endswith(("镇", "乡")) and address.compound.startswith(address.road):
+            # the town said again with its village (是青同镇的，灵寿县、青同镇后柳沟村)
+            address.compound = address.compound[len(address.road) :]
         address.compound = _village_of_town(address.road, _village_spelt(address.compound), gaz)
         _read_village_street(text, address)
         _door_number_after(text, address)
@@ -1157,6 +1160,18 @@ def _without_shi(new: str, said: str) -> str:
     return new
 
 
+def _without_extra_digit(new: str, said: str) -> str:
+    """The number ``new`` said in place of ``said``, less a digit Whisper added (一百三十七
+    heard 1307 after 173号, its 十 as a 0): when ``new`` is one digit longer and leaving out
+    one digit, and only one, gives ``said`` with one digit changed or two swapped (3101
+    after 310号 could be 301 or 311: left as heard)."""
+    if len(new) != len(said) + 1:
+        return new
+    shorter = {new[:i] + new[i + 1 :] for i in range(len(new))}
+    slips = {n for n in shorter if n != said and near_number(n, said)}
+    return slips.pop() if len(slips) == 1 else new
+
+
 def _number_taken_back(text: str, address: Address, until: int) -> str | None:
     """The house number the caller says instead of ``address``'s after taking it back,
     before ``until`` (…和平路381号，对吗？我刚才说反了，是318号): one with the same digits in
@@ -1170,7 +1185,7 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
     for cue in _TAKE_BACK_CUE_RE.finditer(text, address.end, until):
         reach = min(until, cue.end() + _TAKE_BACK_REACH)
         for read, _ in _house_numbers_after(text, cue.end(), reach):
-            number = _without_shi(read.removesuffix("号"), said)
+            number = _without_extra_digit(_without_shi(read.removesuffix("号"), said), said)
             if number != said and len(number) == len(said) and near_number(number, said):
                 taken = number + "号"
                 break

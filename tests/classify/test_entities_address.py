@@ -134,6 +134,8 @@ def test_custom_gazetteer() -> None:
         ("新华区合作路50行，市中小区", "新华区合作路50号市中小区"),
         ("玉华区怀安东路106号，东方民族小区7号楼", "裕华区槐安东路106号东方民族小区7号楼"),
         ("我家在轮程区", "栾城区"),
+        # roads of the outer districts too (dev47: 栾武路 heard 乱五路)
+        ("请问小区地址是哪里，乱城区乱五路二百一十五号，服税家圆小区", "栾城区栾武路215号服税家园"),
         ("小夕驱红旗大监一百六十六号，请问", "桥西区红旗大街166号"),  # 4 characters, 监 near 街
         ("消息区新华洛210号对面的河边", "桥西区新华路210号"),  # a road between district and number
         ("长安区体育北大街一百一十二号一，光明小区四号楼。", "长安区体育北大街112号光明小区4号楼"),
@@ -365,6 +367,21 @@ def test_a_village_said_first_with_its_de_as_heard() -> None:
     assert extract_addresses(text)[0] == "行唐县上碑镇西辛庄村"
     text = "我是西心中村白，上碑镇、行唐县、上碑镇哪个西心中。"
     assert extract_addresses(text)[0] == "行唐县上碑镇西辛庄村"
+
+
+def test_the_town_said_again_with_its_village_is_not_doubled() -> None:
+    # dev47: 是青同镇的，灵寿县、青同镇后柳沟村 (not 青同镇青同镇后柳沟村)
+    text = "我，你们可能不知道，是青同镇的，灵寿县、青同镇后流沟村。好的，灵寿县、青同镇。"
+    assert extract_addresses(text)[0] == "灵寿县青同镇后柳沟村"
+
+
+def test_a_house_number_taken_back_with_a_digit_whisper_added() -> None:
+    # dev47: 一百三十七号 heard 1307号 after the agent read back 173号
+    text = "义华区怀安东路173号，加核心承小区9号楼，对吗？，我不对，我说错淋，是1307号，1307，好的"
+    assert extract_addresses(text)[0] == "裕华区槐安东路137号加核心承小区9号楼"
+    # 3101 after 310号 could be 301 or 311: the number first said stands
+    text = "新华区和平息路310号i，不对是3101号，我老机会就是一个铃接的门面房。"
+    assert extract_addresses(text)[0] == "新华区和平西路310号"
 
 
 def test_a_village_named_a_little_before_its_town() -> None:
