@@ -394,6 +394,25 @@ def test_urgent_in_the_eleventh_sessions_calls(text: str, label: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # twelfth session: urgent calls the rules had left to the model or the agent's triage
+        ("我们一家子中午在熟识店买的路征，吃完了这会儿钱都上吐下写的", "群体食物中毒"),
+        ("我们一家三口中午在那吃的马辣汤，回来俩中头全土门，还拉肚子", "群体食物中毒"),
+        ("一个小伙子躺地上门，拿刀拿个还在那儿央央", "人员受伤"),
+        ("我们楼底下打起来了，好几个人，有个拿著刀的，还有林棍子的", "持刀伤人"),
+        ("我们楼外墙的磁针正在往下掉，刚才有掉下来一大块", "坠物或倒塌危险"),
+        ("对门那家有两个人正在敲门，拿著龙斯刀和敲棍，那家人出去旅游了", "正在撬门入室"),
+        ("井戴没了，就剩个大黑苦农，晚上那块儿路灯还不亮", "设施隐患且有危险"),
+    ],
+)
+def test_urgent_in_the_twelfth_sessions_calls(text: str, label: str) -> None:
+    result = detect_urgency(text)
+    assert result.urgent, text
+    assert any(r.startswith(label) for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "路口的红绿灯坏了好几天了，一直闪黄灯，麻烦修一下",
@@ -402,6 +421,10 @@ def test_urgent_in_the_eleventh_sessions_calls(text: str, label: str) -> None:
         "我在厨房拿着刀切菜的时候停水了",
         "孩子昨天吐了一回，今天好了，就是想问问疫苗的事",
         "物业说车棚的玻璃被砸了，上个月的事",
+        # twelfth session's rules: a family's complaint over, a knock at the door, rain
+        "我们一家都吃过他家的东西，也没什么事，就是太贵了",
+        "有人正在敲门推销，拿着传单，烦死了",
+        "这两天树叶子正在往下掉，扫都扫不过来",
     ],
 )
 def test_not_urgent_near_the_eleventh_sessions_rules(text: str) -> None:
