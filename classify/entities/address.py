@@ -157,6 +157,10 @@ _VILLAGE_REACH = 40
 _VILLAGE_NAMED_RE = re.compile(
     rf"(?<![^\W\d])([^\W\d{_NOT_IN_VILLAGE_NAME}]{{3,4}}村)(?![民委里子口])"
 )
+# 村 heard 喷 at the end of a village's name right after its town.
+_PEN_AS_CUN_RE = re.compile(
+    rf"([镇乡][^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}?)喷(?=[\s，,、。的]|$)"
+)
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
 _FRONT_BACK_BY_SOUND = {main_sound(ch): ch for ch in "前后"}
@@ -342,7 +346,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         Addresses that name at least a district, road, landmark or compound.
     """
     gaz = gazetteer or load_gazetteer()
-    text = _qu_shi_respelt(respell_buildings(text), gaz)
+    text = _qu_shi_respelt(_cun_respelt(respell_buildings(text)), gaz)
     places = gaz.find(text)
     places = [m for m in places if _plausible_town(text, m, places)]
     places += _districts_by_sound(text, gaz, places)
@@ -663,6 +667,12 @@ def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) ->
             address.district = stems[0]
             address.start = start
             return
+
+
+def _cun_respelt(text: str) -> str:
+    """``text`` with the 村 of a village right after its town written 村 where Whisper wrote
+    喷 (新城铺镇东槐屯喷，北街十二号), same length."""
+    return _PEN_AS_CUN_RE.sub(r"\1村", text)
 
 
 def _qu_shi_respelt(text: str, gaz: Gazetteer) -> str:

@@ -369,6 +369,14 @@ def test_a_village_said_first_with_its_de_as_heard() -> None:
     assert extract_addresses(text)[0] == "行唐县上碑镇西辛庄村"
 
 
+def test_a_villages_cun_heard_pen_right_after_its_town() -> None:
+    # dev45: 新城铺镇东槐屯村，北街十二号 with 村 heard 喷 (and 屯 heard 吞)
+    text = "郑定宪新城铺镇东怀吞喷，北街十二号是我家，出门往北走"
+    assert extract_addresses(text) == ["正定县新城铺镇东槐屯村北街12号"]
+    # 喷 anywhere else is a word
+    assert extract_addresses("我们那儿天天喷，臭死了") == []
+
+
 def test_the_town_said_again_with_its_village_is_not_doubled() -> None:
     # dev47: 是青同镇的，灵寿县、青同镇后柳沟村 (not 青同镇青同镇后柳沟村)
     text = "我，你们可能不知道，是青同镇的，灵寿县、青同镇后流沟村。好的，灵寿县、青同镇。"
