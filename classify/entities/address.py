@@ -158,9 +158,7 @@ _VILLAGE_NAMED_RE = re.compile(
     rf"(?<![^\W\d])([^\W\d{_NOT_IN_VILLAGE_NAME}]{{3,4}}村)(?![民委里子口])"
 )
 # 村 heard 喷 at the end of a village's name right after its town.
-_PEN_AS_CUN_RE = re.compile(
-    rf"([镇乡][^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}?)喷(?=[\s，,、。的]|$)"
-)
+_PEN_AS_CUN_RE = re.compile(rf"([镇乡][^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}?)喷(?=[\s，,、。的]|$)")
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
 _FRONT_BACK_BY_SOUND = {main_sound(ch): ch for ch in "前后"}
