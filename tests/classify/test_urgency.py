@@ -375,7 +375,8 @@ def test_routine_agent_words_are_no_triage(call: str) -> None:
 @pytest.mark.parametrize(
     ("text", "label"),
     [
-        # eleventh session: urgent calls the rules had left to the urgency model
+        # urgent calls of the eleventh and twelfth sessions' sets that the rules had left to
+        # the urgency model or the agent's triage
         ("红绿灯全面了，四个方向都不亮，现在正是下班点儿，车都抢着走", "路口信号灯全灭"),
         ("这个路口红绿东全灭了，一个都不亮，刚才差点儿把一个骑电动车的给撞了", "路口信号灯全灭"),
         ("有个人手里拿这刀，真的是刀，正在那儿追着人砍门", "持刀伤人"),
@@ -385,18 +386,6 @@ def test_routine_agent_words_are_no_triage(call: str) -> None:
             "这路上有个井盖没了，就是一个大黑窟窿，车一辆接一辆的，天一黑谁看得见啊",
             "设施隐患且有危险",
         ),
-    ],
-)
-def test_urgent_in_the_eleventh_sessions_calls(text: str, label: str) -> None:
-    result = detect_urgency(text)
-    assert result.urgent, text
-    assert any(r.startswith(label) for r in result.reasons), result.reasons
-
-
-@pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        # twelfth session: urgent calls the rules had left to the model or the agent's triage
         ("我们一家子中午在熟识店买的路征，吃完了这会儿钱都上吐下写的", "群体食物中毒"),
         ("我们一家三口中午在那吃的马辣汤，回来俩中头全土门，还拉肚子", "群体食物中毒"),
         ("一个小伙子躺地上门，拿刀拿个还在那儿央央", "人员受伤"),
@@ -406,7 +395,7 @@ def test_urgent_in_the_eleventh_sessions_calls(text: str, label: str) -> None:
         ("井戴没了，就剩个大黑苦农，晚上那块儿路灯还不亮", "设施隐患且有危险"),
     ],
 )
-def test_urgent_in_the_twelfth_sessions_calls(text: str, label: str) -> None:
+def test_urgent_calls_the_rules_had_left_to_the_model(text: str, label: str) -> None:
     result = detect_urgency(text)
     assert result.urgent, text
     assert any(r.startswith(label) for r in result.reasons), result.reasons
@@ -427,5 +416,5 @@ def test_urgent_in_the_twelfth_sessions_calls(text: str, label: str) -> None:
         "这两天树叶子正在往下掉，扫都扫不过来",
     ],
 )
-def test_not_urgent_near_the_eleventh_sessions_rules(text: str) -> None:
+def test_not_urgent_near_the_rules_for_those_calls(text: str) -> None:
     assert not detect_urgency(text).urgent, detect_urgency(text).reasons
