@@ -39,6 +39,8 @@ _DIGITISH_RE = re.compile("[" + "".join(sorted(_SPOKEN_DIGIT_VALUES)) + "]")
 _CORRECTION_RE = re.compile(
     f"{TAKE_BACK}|说错|错了|更正|纠正|重新说|{SHOULD_BE}"
     r"|不是(?=[，,。.\s]|最后|后面|后头|后边)"
+    # the last digit or two named right after a read-back, the 不对 lost (…2078，对吗？最后一位是三)
+    r"|(?:(?<=[吗吧][？?，,\s])|(?<=[吗吧][？?，,\s]{2}))(?=最后[一1两二2]位)"
 )
 # A stretch needs this many digit-like characters to be where a number is read out; the
 # caller's answer to the agent's question for the number needs fewer.
@@ -52,6 +54,9 @@ _HOUSE_NUMBER_RE = re.compile(r"[0-9零〇一二两三四五六七八九十百�
 JOIN_GAP_S = 1.5
 # Digits of a mobile number; shorter numbers (7-8 digit local ones) are weaker readings.
 FULL_DIGITS = 11
+# Digits at a number's end that a reading may hold in a row even when it lost or garbled a
+# digit before them (要五八，三二七六四九零 holds 276490 of 158 3127 6490).
+_TAIL_HEARD = 6
 # A mobile number's last two groups, which a short decoding may catch alone, and its head.
 _TAIL_DIGITS = 8
 _MOBILE_HEAD_RE = re.compile(r"1[3-9]\d")
@@ -365,7 +370,9 @@ def vote(
     slowly backs 199 3361 8027 against 199 3361 1802, and a reading that holds a number
     digit by digit backs it whatever number it gave itself); then, unless the caller ``corrected``
     a number (readings of a stretch that stops before the correction hear the groups taken
-    back), the one whose digit groups the readings wrote most often; then one read directly;
+    back), the one whose last six digits more readings end a run of digits with (a reading
+    that lost a digit earlier still heard the end: 要五八，三二七六四九零), then the one whose
+    digit groups the readings wrote most often; then one read directly;
     then the earliest reading's. A short reading that is part of the ``retracted`` number
     (the one the caller took back) heard what was taken back and backs nothing.
     """
@@ -384,16 +391,26 @@ def vote(
         counts[n] += sum(1 for _, text, m in readings if m != n and _held(text, n))
     direct = {n for _, text, n in readings if n and _direct(text, n)}
     heard = [set(re.findall(r"\d+", text.translate(_SPOKEN_DIGITS))) for _, text, _ in readings]
+    # what each reading holds in a row: its text's digits, and the number it gave
+    runs = [_PAUSES_RE.sub("", text.translate(_SPOKEN_DIGITS)) + f" {m}" for _, text, m in readings]
     return max(
         dict.fromkeys(numbers),
         key=lambda n: (
             len(n) >= FULL_DIGITS,
             counts[n],
+            0 if corrected else _tail_heard(n, runs),
             0 if corrected else _groups_heard(n, heard),
             n in direct,
             -numbers.index(n),
         ),
     )
+
+
+def _tail_heard(number: str, runs: list[str]) -> int:
+    """How many readings end a run of digits with ``number``'s last digits (``runs``: each
+    reading's digits with its pauses left out, and the number it gave)."""
+    ending = re.compile(re.escape(number[-_TAIL_HEARD:]) + r"(?!\d)")
+    return sum(bool(ending.search(run)) for run in runs)
 
 
 def _completed(readings: Sequence[tuple[str, str, str | None]]) -> list[str]:

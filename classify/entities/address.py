@@ -77,10 +77,12 @@ _PLACE_CUE_RE = re.compile(
 # 就是 said before a number (中华北大街，就是318号).
 _JIUSHI_BEFORE_NUMBER = r"就是(?=[0-9零一二两三四五六七八九幺])"
 # What may stand between two parts of an address: a pause, 的, or the caller going on
-# (向阳北大街，我们小区是108号; 泰华街这边208号; 中华北大街，就是318号).
+# (向阳北大街，我们小区是108号; 泰华街这边208号; 中华北大街，就是318号; 友谊北大街那边，小区叫
+# 春晖园).
 _FILLER_RE = re.compile(
     r"[\s，,、]{0,2}(?:这边|那边|这儿|那儿)?[\s，,、]{0,2}"
-    rf"(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在)|{_JIUSHI_BEFORE_NUMBER})?"
+    rf"(?:(?:我们|我家|俺们|俺家|咱们|咱家)(?:小区|家|楼)?(?:就是|是|在)|{_JIUSHI_BEFORE_NUMBER}"
+    r"|(?:我们|我家)?小区(?:名字)?叫)?"
     r"(?:的[\s，,、]{0,2})?"
 )
 # A counted noun (一个老小区) describes a compound; it does not name one.
@@ -228,10 +230,11 @@ _SENTENCE_END_RE = re.compile(r"[。？！?!]")
 # Where a number begins (not inside another: 一百二十八 begins at 一 only).
 _NUMBER_START_RE = re.compile(rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})")
 # A street of a village and the house number on it (中心街二十六号, 二街三十六号, 南街15号;
-# 街 heard 接, 节, 加 or 交; the village's 的 before it: 西留村的，幸福街二十六号).
+# 街 heard 接, 节, 加 or 交; the village's 的 before it: 西留村的，幸福街二十六号; 我家就住
+# before it).
 _STREET_HEARD = "接节加交"
 _VILLAGE_STREET_RE = re.compile(
-    r"的?[\s，,、]{0,2}"
+    r"的?[\s，,、]{0,2}(?:(?:我家|俺家)就?(?:住在?|在))?"
     rf"((?:{NUMBER_PATTERN})?[^\W\d，,。村镇乡]{{0,3}}?(?:大街|街|路|巷|胡同|[{_STREET_HEARD}]))"
     # 号, or as heard before a pause (建设路二十七红，)
     rf"[\s，,]?({NUMBER_PATTERN})\s*(?:号(?!楼|线|码)|[后毫豪好红行](?=[\s，,。、]|$))"
@@ -604,8 +607,8 @@ def _village_spelt(village: str) -> str:
         ('后槐营村', '东槐营村', '性化屯村')
         >>> _village_spelt("西营村"), _village_spelt("城中村"), _village_spelt("东中头村")
         ('西营村', '城中村', '东庄头村')
-        >>> _village_spelt("西心中村")
-        '西辛庄村'
+        >>> _village_spelt("西心中村"), _village_spelt("西柳庄村"), _village_spelt("北流庄村")
+        ('西辛庄村', '西柳庄村', '北刘庄村')
     """
     if not village.endswith("村") or len(village) < 3 or not all(map(is_han, village)):
         return village
@@ -625,7 +628,10 @@ def _village_spelt(village: str) -> str:
         chars[0] = _FRONT_BACK_BY_SOUND.get(main_sound(chars[0]), chars[0])
     if len(chars) >= 2 and chars[-1] == "庄" and (len(chars) == 2 or chars[-3] in "东南西北前后"):
         family = chars[-2]
-        if family not in _SURNAMES_BY_FREQUENCY and family not in "东南西北前后上下大小新老中":
+        # (柳 as Whisper wrote it stays, the tree's: 西柳庄; 流 before 庄 is 刘's: 北流庄)
+        written = village[len(chars) - 2]  # the respellings above keep the length
+        keep = "东南西北前后上下大小新老中" + ("柳" if written == "柳" else "")
+        if family not in _SURNAMES_BY_FREQUENCY and family not in keep:
             chars[-2] = _SURNAME_BY_SOUND.get(main_sound(family), family)
     return "".join(chars).replace("心庄", "辛庄") + "村"  # 西心中村: 辛庄, a village word
 

@@ -94,6 +94,17 @@ def chinese_to_int(text: str) -> int:
 _SHI_BEFORE_NUMBER_RE = re.compile(r"十(?:[一二两三四五六七八九][十百千]|十)")
 
 
+def _restart_dropped(text: str) -> str:
+    """``text`` less the beginning of a number said again whole without a pause between
+    (六十六十二 -> 六十二, 三百三百二十四 -> 三百二十四): a numeral with a unit never repeats
+    its own beginning, so the repeat is a caller's restart."""
+    for k in range(2, len(text) // 2 + 1):
+        head = text[:k]
+        if any(c in _UNITS for c in head) and text.startswith(head, k):
+            return text[k:]
+    return text
+
+
 def number_to_arabic(text: str) -> str:
     """Arabic form of a house, building or room number: 一百二十八 -> ``"128"``.
 
@@ -104,9 +115,10 @@ def number_to_arabic(text: str) -> str:
 
     A 十 before a count of hundreds, thousands or tens, or before another 十 (十二百一十七,
     十八十九, 十十八) is no numeral's: it is the 是 Whisper wrote as 十 before the number
-    (应该是二百一十七号, 不对，是八十九号), and is dropped.
+    (应该是二百一十七号, 不对，是八十九号), and is dropped; so is a beginning said again
+    whole with no pause between (六十六十二 -> ``"62"``).
     """
-    text = text.strip()
+    text = _restart_dropped(text.strip())
     if _SHI_BEFORE_NUMBER_RE.match(text):
         text = text[1:]
     if not text:

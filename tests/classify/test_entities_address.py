@@ -442,6 +442,20 @@ def test_the_beginnings_of_a_number_tried_first_are_no_house_number() -> None:
     assert extract_addresses(text)[0] == "裕华区槐安东路168号3号楼"
 
 
+def test_a_number_begun_and_said_whole_without_a_pause() -> None:
+    # dev48: 六十，六十二号 heard 六十六十二号 (not 122号)
+    text = "小七七红七大间，六十六十二号，催摆院小区，九号楼南边"
+    assert extract_addresses(text)[0] == "桥西区红旗大街62号催摆院小区9号楼"
+
+
+def test_the_compound_named_with_xiaoqu_jiao_and_a_village_street_after_wo_jia_zhu() -> None:
+    # dev48: 友谊北大街那边，小区叫春晖园; 后营里村，我家就住东街六号 (号 heard 行)
+    text = "新华区，有一北大街那边，小区叫春辉园，坏的地方"
+    assert extract_addresses(text)[0] == "新华区友谊北大街春辉园"
+    text = "照线沙河电镇后营里村，我家就住东街六行，出门往东走二百米就是那条河"
+    assert extract_addresses(text)[0] == "赵县沙河店镇后营里村东街6号"
+
+
 def test_a_number_begun_and_said_whole_after_a_pause() -> None:
     # dev45: 二百零，二百零九号 (二百零 alone reads as 200号, its 零 taken for 号)
     text = "新华区有一北大街，二百零，二百零九后，新华人小区六号楼"

@@ -51,6 +51,31 @@ def test_a_correction_may_say_one_group_again() -> None:
     )
 
 
+def test_the_last_digits_named_after_a_read_back_whose_cue_was_lost() -> None:
+    # dev48: 对吗？不对，最后一位是三 with the 不对 lost
+    text = "我家做吉林311,8596,2073。，我跟您合对一下，031,8596,2078，对吗？，最后1位是3,2073，好的"
+    assert read_number(text) == "031185962073"
+
+
+def test_vote_between_two_numbers_by_the_end_more_readings_heard() -> None:
+    # dev48: one reading heard 3122 where three heard …276490 at the end of their digits
+    readings = [
+        ("transcript", "我信心，电话158，31276490", "15831276490"),
+        ("alone", "我姓孙，电话158,3122,6490", "15831226490"),
+        ("spoken-digits", "我姓孙，电话要五八，三二七六四九零。", None),
+        ("spoken-digits-slow", "我先生，电话要五八，再要二七六四九零。", None),
+    ]
+    assert vote(readings) == "15831276490"
+    # the end must end a run: 3014668 inside 30146682 backs no …014668 (dev45)
+    readings = [
+        ("transcript", "我姓马，电话要50指 30146682", "15043014682"),
+        ("alone", "我姓马，电话150指 3014 6682", "15030146682"),
+        ("spoken-digits", "我姓马。电话要五零九三零雅四六六八，二。", "15093014668"),
+        ("spoken-digits-slow", "我姓马，电话要五零九，三零零四，六六八，二。", "15093004668"),
+    ]
+    assert vote(readings) == "15030146682"
+
+
 def test_the_group_said_after_a_correction_as_whisper_hears_it() -> None:
     # dev44: the agent's read-back (…7891) rejected; 四 of 最后一位是四 heard 次, then the
     # whole last group: the first group of four after the cue is the one said
