@@ -251,9 +251,10 @@ _HOUSE_NUMBER_AHEAD_RE = re.compile(
 # skipped before looking ahead for it.
 _HESITATION_RE = re.compile(
     r"(?:[\s，,、]{0,2}(?:嗯|就?那[个哥]|这个|就是)?[\s，,、]{0,2}"
-    r"(?:[零〇一二两三四五六七八九十百千]+|\d{1,4})[几级多]?"
-    # 几来着 as heard (八十几来着: 80近来至, 80进来这), the number perhaps said whole right after
-    r"(?:(?:来着)?(?=[\s，,、])|[近进今紧]?来[着著这至镇](?=[\s，,、0-9零一二两三四五六七八九]))"
+    r"(?:[零〇一二两三四五六七八九十百千]+|\d{1,4}零?)[几级起多]?"
+    # 几来着 as heard (八十几来着: 80近来至, 80进来这; 一百零几来着: 100零起来著), the number
+    # perhaps said whole right after
+    r"(?:(?:来[着著])?(?=[\s，,、])|[近进今紧]?来[着著这至镇](?=[\s，,、0-9零一二两三四五六七八九]))"
     r")*"
 )
 _AHEAD_BLOCK_RE = re.compile(r"[。？！?!；;0-9０-９路街道区县镇乡村米口和与跟]")
@@ -609,6 +610,8 @@ def _village_spelt(village: str) -> str:
         ('西营村', '城中村', '东庄头村')
         >>> _village_spelt("西心中村"), _village_spelt("西柳庄村"), _village_spelt("北流庄村")
         ('西辛庄村', '西柳庄村', '北刘庄村')
+        >>> _village_spelt("后马云村"), _village_spelt("李家云村")
+        ('后马营村', '李家营村')
     """
     if not village.endswith("村") or len(village) < 3 or not all(map(is_han, village)):
         return village
@@ -618,7 +621,9 @@ def _village_spelt(village: str) -> str:
             chars[i] = "庄"
         chars[i] = _SURNAME_HEARD_AS.get(chars[i], chars[i])
         chars[i] = _VILLAGE_WORD_HEARD_AS.get(chars[i], chars[i])
-    name = "".join(chars).replace("槐云", "槐营").replace("槐银", "槐营")  # 后怀云村, 西怀银村
+    name = "".join(chars)
+    if len(name) >= 3 and name[-1] in "云银":  # 后怀云村, 西怀银村, 后马云村: 营, a village word
+        name = name[:-1] + "营"
     name = name.replace("中头", "庄头")  # 东中头村: 庄头, a village word, its 庄 heard 中
     chars = list(name)
     if main_sound(chars[-1]) == _ZHONG_SOUND and village != "城中村":  # an urban village

@@ -448,6 +448,12 @@ def test_a_number_begun_and_said_whole_without_a_pause() -> None:
     assert extract_addresses(text)[0] == "桥西区红旗大街62号催摆院小区9号楼"
 
 
+def test_beginnings_of_a_number_mixing_digits_and_words() -> None:
+    # dev49: 一百，一百零几来着，一百零八号 heard 100,100零起来著，108号
+    text = "我在搞城区，连州东路，那个100,100零起来著，108号，埃著盟貌市场那个小区"
+    assert extract_addresses(text)[0] == "藁城区廉州东路108号"
+
+
 def test_the_compound_named_with_xiaoqu_jiao_and_a_village_street_after_wo_jia_zhu() -> None:
     # dev48: 友谊北大街那边，小区叫春晖园; 后营里村，我家就住东街六号 (号 heard 行)
     text = "新华区，有一北大街那边，小区叫春辉园，坏的地方"
