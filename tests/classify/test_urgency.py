@@ -393,6 +393,7 @@ def test_routine_agent_words_are_no_triage(call: str) -> None:
         ("我们楼外墙的磁针正在往下掉，刚才有掉下来一大块", "坠物或倒塌危险"),
         ("对门那家有两个人正在敲门，拿著龙斯刀和敲棍，那家人出去旅游了", "正在撬门入室"),
         ("井戴没了，就剩个大黑苦农，晚上那块儿路灯还不亮", "设施隐患且有危险"),
+        ("对门铃鸡家，那人哪个家活在那儿跳锁，卡卡响，铃鸡一家出去旅游了", "正在撬门入室"),
     ],
 )
 def test_urgent_calls_the_rules_had_left_to_the_model(text: str, label: str) -> None:
