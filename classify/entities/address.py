@@ -438,8 +438,9 @@ def _village_before(text: str, address: Address, floor: int) -> None:
         return
     # a village named a little before, with a landmark between (请问是哪个村？东柳沟村，
     # 就是进村那个大槐树底下。我的是温塘镇): the address keeps its start, at the town
-    found = list(_VILLAGE_NAMED_RE.finditer(text, max(floor, address.start - _VILLAGE_REACH)))
-    if found and found[-1].end() <= address.start:
+    lo = max(floor, address.start - _VILLAGE_REACH)
+    found = list(_VILLAGE_NAMED_RE.finditer(text, lo, address.start))
+    if found:
         address.compound = found[-1].group(1)
 
 

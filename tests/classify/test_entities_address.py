@@ -396,6 +396,8 @@ def test_a_village_named_a_little_before_its_town() -> None:
     # dev45: the village, a landmark, then the town and county (镇 heard 县)
     text = "请问试每个村。东流钩村，就是尽村那个大怀术底下。我对石温唐县的，平山县温唐县。"
     assert extract_addresses(text)[0] == "平山县温塘镇东柳沟村"
+    # another village named later in the call does not hide it
+    assert extract_addresses(text + "西王庄村那边也没人收")[0] == "平山县温塘镇东柳沟村"
     # dev46: the district said alone between (…村，村西头那个老砖窑，就是赵县的，范庄镇)
     text = "请问是在每个村，北度家营村，村西头哀哲纳个老专阳，就是赵县等，范庄镇，北度家营"
     assert "赵县范庄镇北杜家营村" in extract_addresses(text)
