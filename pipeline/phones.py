@@ -247,10 +247,11 @@ def _rejected_at_end(text: str) -> bool:
 
 
 def _mend_group(number: str, after: str) -> str | None:
-    """``number`` with the group of four digits said first in ``after`` put in its place:
-    the last group, or the middle one of a mobile when the caller says 中间; or with its last
-    digit or two when the caller names them (最后一位是五). None when ``after`` opens with no
-    such group or it changes nothing."""
+    """``number`` with the group of four digits said first in ``after`` put in its place
+    (as :func:`_group_said` reads it from a group heard with a digit or two more): the last
+    group, or the middle one of a mobile when the caller says 中间; or with its last digit or
+    two when the caller names them (最后一位是五). None when ``after`` opens with no such group
+    or it changes nothing."""
     if len(number) < FULL_DIGITS:
         return None
     last = _LAST_DIGITS_RE.search(after[:_MEND_REACH])
