@@ -159,6 +159,10 @@ _VILLAGE_REACH = 40
 _VILLAGE_NAMED_RE = re.compile(
     rf"(?<![^\W\d])([^\W\d{_NOT_IN_VILLAGE_NAME}]{{3,4}}村)(?![民委里子口])"
 )
+# A character spelt out by a word that holds it (树林的林, 幸福的福); what is never spelt so
+# (the words of a place's kind, and words like 我们的们).
+_SPELT_RE = re.compile(rf"([{_HAN}]{{2}})的([{_HAN}])")
+_NOT_SPELT = _NOT_IN_VILLAGE_NAME + "村镇乡区县市路街道号楼小园院家上下里外边"
 # 村 heard 喷 at the end of a village's name right after its town.
 _PEN_AS_CUN_RE = re.compile(rf"([镇乡][^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}?)喷(?=[\s，,、。的]|$)")
 # Direction characters that begin village names (南铜冶村), by their reading.
@@ -356,6 +360,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
     places += _roads_before_junction(text, gaz, places)
     anchors = _find_anchors(text, places)
     starts = {a.start: a for a in anchors}
+    spelt = _spelt_characters(text)
     addresses: list[Address] = []
     cursor = 0
     for anchor in anchors:
@@ -378,7 +383,9 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         if address.road.endswith(("镇", "乡")) and address.compound.startswith(address.road):
             # the town said again with its village (是青同镇的，灵寿县、青同镇后柳沟村)
             address.compound = address.compound[len(address.road) :]
-        address.compound = _village_of_town(address.road, _village_spelt(address.compound), gaz)
+        # the characters the caller spelt out, then the priors of village names
+        compound = _village_spelt(_respelt_as_spelt(address.compound, spelt))
+        address.compound = _village_of_town(address.road, compound, gaz)
         _read_village_street(text, address)
         _door_number_after(text, address)
         addresses.append(address)
@@ -678,6 +685,30 @@ def _district_before(text: str, address: Address, floor: int, gaz: Gazetteer) ->
             address.district = stems[0]
             address.start = start
             return
+
+
+def _spelt_characters(text: str) -> dict[str, str]:
+    """The characters a caller spells out by a word that holds them (树林的林, 幸福的福), by
+    their sound."""
+    spelt: dict[str, str] = {}
+    for m in _SPELT_RE.finditer(text):
+        word, char = m.groups()
+        if char in word and char not in _NOT_SPELT:
+            spelt.setdefault(main_sound(char) or char, char)
+    return spelt
+
+
+def _respelt_as_spelt(name: str, spelt: dict[str, str]) -> str:
+    """``name`` (a compound's or village's) with each character the caller spelt out written
+    as spelt where Whisper wrote another of its sound (东槐临村, 树林的林: 东槐林村).
+
+    Examples:
+        >>> _respelt_as_spelt("东槐临村", _spelt_characters("东边的东，槐树的槐，树林的林"))
+        '东槐林村'
+    """
+    if not spelt:
+        return name
+    return "".join(spelt.get(main_sound(ch) or ch, ch) if is_han(ch) else ch for ch in name)
 
 
 def _cun_respelt(text: str) -> str:

@@ -369,6 +369,20 @@ def test_a_village_said_first_with_its_de_as_heard() -> None:
     assert extract_addresses(text)[0] == "行唐县上碑镇西辛庄村"
 
 
+def test_a_number_taken_back_with_bu_dui_heard_bu_dui_of_exchange() -> None:
+    # dev50: 二百七十三号，哎不对不对，是二百三十七号 heard 273厚，埃补兑补兑 1237厚
+    text = "地址是新华庆，中华北大坚 273厚，埃补兑补兑 1237厚，红浮烟小区，三厚楼一单圆门口"
+    assert extract_addresses(text)[0].startswith("新华区中华北大街237号")
+
+
+def test_the_characters_a_caller_spells_out() -> None:
+    # dev50: 东槐林村 heard 东怀临村, the caller spelling 树林的林 (and 槐 heard 怀 even there)
+    text = "东怀临村，饭装镇冷，照鲜，照鲜饭装镇。对，没错，东边耳的东怀树的怀，树林的林"
+    assert extract_addresses(text)[0] == "赵县范庄镇东槐林村"
+    # nothing spelt: the village as heard
+    assert extract_addresses("东怀临村，饭装镇冷，照鲜，照鲜饭装镇。")[0] == "赵县范庄镇东槐临村"
+
+
 def test_a_villages_cun_heard_pen_right_after_its_town() -> None:
     # dev45: 新城铺镇东槐屯村，北街十二号 with 村 heard 喷 (and 屯 heard 吞)
     text = "郑定宪新城铺镇东怀吞喷，北街十二号是我家，出门往北走"
