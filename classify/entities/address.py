@@ -153,11 +153,11 @@ _VILLAGE_JUST_BEFORE_RE = re.compile(
     rf"[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村[的本等门白板]?[\s，,、]{{0,2}}$"
 )
 # ... and one named a little before its town, words between: how far (characters) it may
-# be, and its form: a name of three or four characters after a pause (one of two may be 我们
-# heard 阿门), no 村民, 村委, 村里 or 村口.
+# be, and its form: a name of three or four characters after a pause, 是 or 在 (one of two may
+# be 我们 heard 阿门), no 村民, 村委, 村里 or 村口.
 _VILLAGE_REACH = 40
 _VILLAGE_NAMED_RE = re.compile(
-    rf"(?<![^\W\d])([^\W\d{_NOT_IN_VILLAGE_NAME}]{{3,4}}村)(?![民委里子口])"
+    rf"(?:(?<![^\W\d])|(?<=[是在]))([^\W\d{_NOT_IN_VILLAGE_NAME}]{{3,4}}村)(?![民委里子口])"
 )
 # A character spelt out by a word that holds it (树林的林, 幸福的福); what is never spelt so
 # (the words of a place's kind, and words like 我们的们).
@@ -230,6 +230,8 @@ _TAKE_BACK_REACH = 14
 # number the cue.
 _DOOR_NUMBER_CUE_RE = re.compile(r"门[牌排]号?码?|(?<=们)排|多少号")
 _DOOR_NUMBER_REACH = 18
+# How far (characters) after a road the caller may name it again more precisely.
+_REFINE_REACH = 12
 _SENTENCE_END_RE = re.compile(r"[。？！?!]")
 # Where a number begins (not inside another: 一百二十八 begins at 一 only).
 _NUMBER_START_RE = re.compile(rf"(?<![0-9零〇一二两三四五六七八九十百千幺])({NUMBER_PATTERN})")
@@ -261,6 +263,10 @@ _HESITATION_RE = re.compile(
     r"(?:(?:来[着著])?(?=[\s，,、])|[近进今紧]?来[着著这至镇](?=[\s，,、0-9零一二两三四五六七八九]))"
     r")*"
 )
+# A number said in two breaths: hundreds, a pause, then its tens (三百，一十六号; 一十 is how
+# tens are said only after hundreds).
+_HUNDREDS_BEFORE_RE = re.compile(r"(?:^|(?<=[\s，,、]))([一二两三四五六七八九]百)[\s，,、]*$")
+_TENS_AFTER_HUNDREDS_RE = re.compile(r"(零[一二三四五六七八九]|一十[一二三四五六七八九]?)")
 _AHEAD_BLOCK_RE = re.compile(r"[。？！?!；;0-9０-９路街道区县镇乡村米口和与跟]")
 # A pause Whisper may write between a road and its house number (合作路，206号).
 _PAUSE_CHARS = " ，,"
@@ -367,6 +373,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         if anchor.start < cursor:
             continue
         address = _read_address(text, anchor, starts, gaz)
+        _road_refined(text, address, anchors)
         # A district said alone just before (正定县城里住，燕赵南大街…)
         bare = addresses[-1] if addresses and not any(addresses[-1].parts()[1:]) else None
         if address.road and not address.district:
@@ -402,6 +409,23 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             address.compound = village or address.compound
             address.retaken = True
     return addresses
+
+
+def _road_refined(text: str, address: Address, anchors: list[_Anchor]) -> None:
+    """The road said again more precisely right after, before its number (槐安路，东边那段，
+    叫槐安东路，门牌158号): the address takes the fuller name and reads on from it."""
+    if not address.road or address.number:
+        return
+    for anchor in anchors:
+        if anchor.kind != "road" or not 0 <= anchor.start - address.end <= _REFINE_REACH:
+            continue
+        fuller = anchor.value
+        if len(fuller) == len(address.road) + 1 and any(
+            fuller[i] in "东南西北" and fuller[:i] + fuller[i + 1 :] == address.road
+            for i in range(len(fuller))
+        ):
+            address.road, address.end = fuller, anchor.end
+        return
 
 
 def _door_number_after(text: str, address: Address) -> None:
@@ -1285,13 +1309,20 @@ def _number_ahead(text: str, pos: int, starts: dict[int, _Anchor]) -> tuple[str,
     """A house number a little after the road, the caller having said something between
     (中山东路，大佛寺往东一点儿，158号): within the same sentence, with no other place, no
     digit and no junction or distance word on the way; past the beginnings of it the caller
-    tried first (和平西路，三百，三百二十几，你看我这记性，三百二十四号)."""
+    tried first (和平西路，三百，三百二十几，你看我这记性，三百二十四号), or with its hundreds said
+    apart (红旗大街，三百，一十六号)."""
     hesitated = _HESITATION_RE.match(text, pos).end()  # type: ignore[union-attr]
     if hesitated > pos:
         # the whole number right after the beginnings, 号 as heard (二百，二百二十六后)
         here = _PAUSES_RE.match(text, hesitated).end()  # type: ignore[union-attr]
         number = house_number_at(text, here, _STOP_CHARS)
         if number is not None and not number[1]:
+            hundreds = _HUNDREDS_BEFORE_RE.search(text, pos, hesitated)
+            tens = _TENS_AFTER_HUNDREDS_RE.match(text, here)
+            if hundreds is not None and tens is not None:
+                # no beginning, but the number said in two breaths (三百，一十六号)
+                said = number_to_arabic(hundreds.group(1) + tens.group(1))
+                return "number", said + "号", number[2]
             return "number", number[0], number[2]
     pos = hesitated
     m = _HOUSE_NUMBER_AHEAD_RE.search(text, pos, pos + _NUMBER_REACH)

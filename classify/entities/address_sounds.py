@@ -152,7 +152,8 @@ def _is_hao(text: str, m: re.Match[str]) -> bool:
     and what Whisper wrote for 号 can be far off.
     """
     ch = m.group(2)
-    if ch in "楼路" or char_sounds(ch) & _JI_SOUNDS:  # 一百四十级: 几, a number begun
+    # 一百四十级: 几, a number begun; 一百四，: a numeral, the number cut short
+    if ch in "楼路" or ch in _NUMERAL_CHARS or char_sounds(ch) & _JI_SOUNDS:
         return False
     if _sounds_like(ch, "号"):
         return True

@@ -417,7 +417,10 @@ def test_a_village_named_a_little_before_its_town() -> None:
     assert "赵县范庄镇北杜家营村" in extract_addresses(text)
     # 我们村 heard 阿门村 is no village, nor is a village beyond the reach
     assert extract_addresses("我们阿门村旁边，灵寿县慈峪镇") == ["灵寿县慈峪镇"]
-    far = "我原来在东王庄村住，后来搬走了，这些年一直在外地打工，前阵子才回来，现在住在灵寿县慈峪镇"
+    far = (
+        "我原来在东王庄村住，后来搬走了，这些年一直在外地打工，前阵子才回来，家里也没什么人了，"
+        "现在住在灵寿县慈峪镇"
+    )
     assert extract_addresses(far) == ["灵寿县慈峪镇"]
 
 
@@ -458,6 +461,21 @@ def test_the_beginnings_of_a_number_tried_first_are_no_house_number() -> None:
     assert extract_addresses(text)[0] == "裕华区槐安东路168号3号楼"
 
 
+def test_a_number_said_in_two_breaths_and_a_road_said_again_more_precisely() -> None:
+    # dev51: 三百，一十六号 is 316号 (not 16号)
+    text = "小夕七红其大街，三百，一十六号，汤银小区，七号楼南边那颗"
+    assert extract_addresses(text)[0] == "桥西区红旗大街316号汤银小区7号楼"
+    # dev51: 槐安路，东边那段，叫槐安东路，门牌158号
+    text = "在玉华去，怀暗路，东边那段，叫怀暗东路，门排158号，叫新元海鲜酒家"
+    assert extract_addresses(text)[0] == "裕华区槐安东路158号"
+    # dev51: 一百四，一百四十几来着: a numeral is no misheard 号 (一百四 had been 100号)
+    text = "新华区有一北大街，一百四，一百四十级来镇，一百四十五号，祥河院小区，二号楼底下"
+    assert extract_addresses(text)[0] == "新华区友谊北大街145号祥河院小区2号楼"
+    # dev51: the village after 是, a sentence before its town
+    text = "请问您住在哪里？是每个卫生院，我是东怀林村南。我先责现铁杆镇门，就是铁杆镇卫生院"
+    assert extract_addresses(text)[0] == "深泽县铁杆镇东槐林村"
+
+
 def test_a_number_begun_and_said_whole_without_a_pause() -> None:
     # dev48: 六十，六十二号 heard 六十六十二号 (not 122号)
     text = "小七七红七大间，六十六十二号，催摆院小区，九号楼南边"
@@ -484,8 +502,8 @@ def test_a_number_begun_and_said_whole_after_a_pause() -> None:
     assert extract_addresses(text)[0] == "新华区友谊北大街209号新华人小区6号楼"
     text = "新华区、友谊北大街、二百零、二百零九号。"
     assert extract_addresses(text) == ["新华区友谊北大街209号"]
-    # another number after the pause is no restart: the first stands
-    assert extract_addresses("新华区友谊北大街二百零，三号楼") == ["新华区友谊北大街200号3号楼"]
+    # another number after the pause is no restart, and a number cut short (二百零) is none
+    assert extract_addresses("新华区友谊北大街二百零，三号楼") == ["新华区友谊北大街"]
 
 
 def test_a_village_taken_back_later_is_the_one_kept() -> None:
