@@ -160,9 +160,12 @@ _VILLAGE_NAMED_RE = re.compile(
     rf"(?:(?<![^\W\d])|(?<=[是在]))([^\W\d{_NOT_IN_VILLAGE_NAME}]{{3,4}}村)(?![民委里子口])"
 )
 # A character spelt out by a word that holds it (树林的林, 幸福的福); what is never spelt so
-# (the words of a place's kind, and words like 我们的们).
-_SPELT_RE = re.compile(rf"([{_HAN}]{{2}})的([{_HAN}])")
-_NOT_SPELT = _NOT_IN_VILLAGE_NAME + "村镇乡区县市路街道号楼小园院家上下里外边"
+# (the words of a place's kind, and words like 我们的们 or 电话的话).
+# Said between pauses (电话的话，我… is no spelling either).
+_SPELT_RE = re.compile(
+    rf"(?:^|(?<=[\s，,、。？?！!]))([{_HAN}]{{2}})的([{_HAN}])(?=[\s，,、。？?！!]|$)"
+)
+_NOT_SPELT = _NOT_IN_VILLAGE_NAME + "村镇乡区县市路街道号楼小园院家上下里外边话"
 # 村 heard 喷 at the end of a village's name right after its town.
 _PEN_AS_CUN_RE = re.compile(rf"([镇乡][^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}?)喷(?=[\s，,、。的]|$)")
 # Direction characters that begin village names (南铜冶村), by their reading.

@@ -381,6 +381,9 @@ def test_the_characters_a_caller_spells_out() -> None:
     assert extract_addresses(text)[0] == "赵县范庄镇东槐林村"
     # nothing spelt: the village as heard
     assert extract_addresses("东怀临村，饭装镇冷，照鲜，照鲜饭装镇。")[0] == "赵县范庄镇东槐临村"
+    # 电话的话 spells nothing
+    text = "裕华区槐安东路128号华府小区，电话的话，我姓王"
+    assert extract_addresses(text)[0] == "裕华区槐安东路128号华府小区"
 
 
 def test_a_villages_cun_heard_pen_right_after_its_town() -> None:
