@@ -59,6 +59,8 @@ _NOT_YUAN = frozenset("院愿")
 _ONE_CHAR_END_RE = re.compile(rf"$|[\s，,。、！？!?；;]|{NUMBER_PATTERN}\s*(?:号楼|栋|幢|座|单元)")
 _HOUSE_NUMBER_RE = re.compile(rf"({NUMBER_PATTERN})\s*([\u4e00-\u9fff])(院)?")
 _NOT_HOUSE_NUMBER_AFTER = frozenset("楼线码")
+# No house number in the city runs to five digits.
+_MAX_HOUSE_DIGITS = 4
 _PAUSE_RE = re.compile(r"$|[\s，,。、！？!?；;]")
 # Units and words of amount that may follow a number right after a road (中山东路100米), and
 # numeral units (三百，三百二十几: a number begun and left, no house number).
@@ -140,7 +142,10 @@ def house_number_at(text: str, pos: int, stop_chars: str) -> tuple[str, bool, in
         after = text[m.end(2) : m.end(2) + 1]
         if after in _NOT_HOUSE_NUMBER_AFTER:
             continue
-        return number_to_arabic(m.group(1)) + "号", bool(m.group(3)), m.end()
+        number = number_to_arabic(m.group(1))
+        if len(number) > _MAX_HOUSE_DIGITS:  # 2202909号: beginnings run together, no number
+            return None
+        return number + "号", bool(m.group(3)), m.end()
     return None
 
 

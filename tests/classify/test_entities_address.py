@@ -479,6 +479,12 @@ def test_a_number_said_in_two_breaths_and_a_road_said_again_more_precisely() -> 
     assert extract_addresses(text)[0] == "深泽县铁杆镇东槐林村"
 
 
+def test_no_house_number_runs_to_five_digits() -> None:
+    # dev52: 二百零，二百零九号 heard 2202909号 is no house number
+    text = "搞成七连中路2202909号，小区校服责院5号楼"
+    assert all("2202909号" not in a.number for a in parse_addresses(text))
+
+
 def test_a_number_begun_and_said_whole_without_a_pause() -> None:
     # dev48: 六十，六十二号 heard 六十六十二号 (not 122号)
     text = "小七七红七大间，六十六十二号，催摆院小区，九号楼南边"
