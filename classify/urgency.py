@@ -65,7 +65,7 @@ _HYPOTHETICAL_AFTER = re.compile(r"怎么办|谁负责|谁来负责|谁承担|�
 # Right after a cue: it names a kind of event or a risk, not something happening now.
 _NOT_AN_EVENT_AFTER = re.compile(r"过|事故|事件|风险|隐患|的?可能|的?危险|问题|高发|频发|案例")
 # It keeps happening: a standing problem for a routine ticket (not for gas, see _Rule).
-_HABITUAL = re.compile(r"经常|多次|数次|几次|时有|屡次|常常|频繁|总是|老是|每次|好几回")
+_HABITUAL = re.compile(r"经常|多次|数次|几次|时有|屡次|常常|频繁|总是|老是|每次|好几回|一烧起来")
 _HAZARD_WORD = re.compile(r"隐患|安全隐患")
 _IMMINENT = re.compile(r"随时|马上就?|眼看|正在|快要|就要")
 _PAST = re.compile(
@@ -169,6 +169,12 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _Rule(
         "火情",
+        # a battery or charger smoking (电动车在充电，电瓶那儿冒黑烟了; 冒 heard 帽): 黑烟 too
+        _rx(r"(?:电动车|电瓶|电池|充电器|充电)[^。.！!？?]{0,12}?[冒帽][^，,。.！!？?\s]{0,2}?烟"),
+        resolved=_SMOKE_GONE,
+    ),
+    _Rule(
+        "火情",
         _rx(r"冒烟|浓烟|火苗"),
         harmless=_rx(rf"{_SMOKE_SOURCES}|黑烟"),
         resolved=_SMOKE_GONE,
@@ -178,7 +184,7 @@ _RULES: tuple[_Rule, ...] = (
         # Smoke rising through a building (黑烟一个劲儿往上蹿, 楼道里全是浓烟); 黑烟 alone may be a
         # factory's, so it counts only moving up or inside.
         _rx(
-            r"烟[^，,。.！!？?\s]{0,6}?(?:往上|往外)?(?:蹿|窜|穿|冲|涌)|往上冒[^，,。.！!？?\s]{0,2}?烟"
+            r"烟(?!味)[^，,、。.！!？?\s]{0,6}?(?:往上|往外)?(?:蹿|窜|穿|冲|涌)|往上冒[^，,。.！!？?\s]{0,2}?烟"
             r"|(?:楼道|楼梯|楼里|屋里|家里|单元)[^。.！!？?]{0,8}?(?:黑烟|浓烟|全是烟|都是烟)(?!味)"
             # 楼道里冒烟了; a battery smoking (电瓶这会儿呲呲地冒黑烟)
             r"|(?:楼道|楼梯|楼里|屋里|单元)里?[^，,。.！!？?\s]{0,3}?冒(?:黑)?烟"
@@ -327,10 +333,11 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "路口信号灯全灭",
         # Every signal of a junction dark at a busy time (红绿灯全灭了，四个方向都不亮，现在正是
-        # 下班点儿，车都抢着走; 红绿灯 heard 红绿东 or 红里灯): cars and people cross blind.
+        # 下班点儿，车都抢着走; 红绿灯 heard 红绿东 or 红里灯, 全灭 heard 全面; the busy time may
+        # come a sentence later: …随时要倒。现在正是放学的点儿): cars and people cross blind.
         _rx(
-            r"(?:红[绿里率吕][灯东]|信号灯)[^。.！!？?]{0,8}?(?:全灭|全黑|全都不亮|都不亮|全不亮)"
-            r"[^。.！!？?]{0,80}?(?:差点|抢着|乱走|下班|高峰|没有?交警|一个交警也没有|刮倒|撞)"
+            r"(?:红[绿里率吕][灯东]|信号灯)[^。.！!？?]{0,8}?(?:全[灭面]|全黑|全都不亮|都不亮|全不亮)"
+            r"[^！!？?]{0,100}?(?:差点|抢着|乱走|下班|放学|高峰|没有?交警|一个交警也没有|刮倒|撞)"
         ),
     ),
     _Rule(

@@ -394,6 +394,11 @@ def test_routine_agent_words_are_no_triage(call: str) -> None:
         ("对门那家有两个人正在敲门，拿著龙斯刀和敲棍，那家人出去旅游了", "正在撬门入室"),
         ("井戴没了，就剩个大黑苦农，晚上那块儿路灯还不亮", "设施隐患且有危险"),
         ("对门铃鸡家，那人哪个家活在那儿跳锁，卡卡响，铃鸡一家出去旅游了", "正在撬门入室"),
+        ("我们楼道里有亮电动车在重电，电瓶纳尔帽黑烟冷，烟越来越大冷", "火情"),
+        (
+            "路口的红绿灯全面了，一个都不亮，杆子随时要到。现在正是放学的点儿，刚才差点撞上一个小孩儿",
+            "路口信号灯全灭",
+        ),
     ],
 )
 def test_urgent_calls_the_rules_had_left_to_the_model(text: str, label: str) -> None:
@@ -415,6 +420,8 @@ def test_urgent_calls_the_rules_had_left_to_the_model(text: str, label: str) -> 
         "我们一家都吃过他家的东西，也没什么事，就是太贵了",
         "有人正在敲门推销，拿着传单，烦死了",
         "这两天树叶子正在往下掉，扫都扫不过来",
+        # a smell that is strong (冲) is no smoke rising, nor a burning that happens nightly
+        "天天晚上在院子里烧那些塑料皮子，电线皮、冒黑烟、味儿特别冲，一烧起来全村都是那股臭味",
     ],
 )
 def test_not_urgent_near_the_rules_for_those_calls(text: str) -> None:

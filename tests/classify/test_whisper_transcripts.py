@@ -3,8 +3,8 @@
 The transcripts (``data/transcripts/whisper_base_calls.jsonl``, see its README) keep
 Whisper's errors in digits, place names and danger words. Some calls cannot be read right
 (two digits wrong, a road name garbled beyond recognition), so the checks are totals, set a
-little below what the extractors achieve (phones 579/824 from the text alone with 118 wrong,
-addresses 142/824 exactly and 337/824 up to a compound-name character, 222 of the 223 urgent
+little below what the extractors achieve (phones 602/856 from the text alone with 123 wrong,
+addresses 143/856 exactly and 345/856 up to a compound-name character, 230 of the 231 urgent
 calls and one false alarm, in the twelfth session; the urgent call the rules miss, dev40's
 signal pole knocked askew, 眼看就要倒了 heard 眼看就要到了, is the urgency model's to
 flag; the false alarm is below). Corrections (不对，最后是…) are the pipeline's phone
@@ -60,15 +60,15 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 824
-    sets = {"sample", *(f"dev{n}" for n in range(1, 52))}
+    assert len(calls) == 856
+    sets = {"sample", *(f"dev{n}" for n in range(1, 54))}
     assert {c["set"] for c in calls} == sets
     assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 572
+    assert right >= 595
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -76,7 +76,7 @@ def test_wrong_phone_numbers_are_rare(results: list) -> None:
     wrong = [
         call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
     ]
-    assert len(wrong) <= 121, wrong
+    assert len(wrong) <= 126, wrong
 
 
 def test_addresses(results: list) -> None:
@@ -84,8 +84,8 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 138
-    assert loose >= 330
+    assert exact >= 139
+    assert loose >= 338
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
