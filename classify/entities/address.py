@@ -1133,10 +1133,8 @@ def _read_address(
         if kind == "district" and address.road:
             stage = _ORDER.index("road")  # 和平西路新华区，三百九十六号: the number still follows
         if kind == "number":
-            # 410号，我不对，411号: the number said after the correction; 二百零，二百零九号:
-            # the whole of a number begun
-            fixed = _number_corrected(text, cursor, value) or _number_restarted(text, pos, cursor)
-            if fixed is not None:
+            fixed = _number_corrected(text, cursor, value)
+            if fixed is not None:  # 410号，我不对，411号: the number said after the correction
                 address.number, cursor = fixed
         cursor = _past_stray(text, kind, value, cursor)
     address.end = cursor
@@ -1216,18 +1214,6 @@ def _number_corrected(text: str, pos: int, said: str) -> tuple[str, int] | None:
         return None
     new, old = number[0].removesuffix("号"), said.removesuffix("号")
     return _without_shi(new, old) + "号", number[2]
-
-
-def _number_restarted(text: str, start: int, end: int) -> tuple[str, int] | None:
-    """The house number a caller says whole after a pause, having begun it between
-    ``start`` and ``end`` (二百零，二百零九号: 二百零 was read as 200号, its 零 as 号)."""
-    again = _PAUSES_RE.match(text, end).end()  # type: ignore[union-attr]
-    if again == end or not text.startswith(text[start:end], again):
-        return None
-    number = house_number_at(text, again, _STOP_CHARS)
-    if number is None or number[1] or again + (end - start) >= number[2]:
-        return None
-    return number[0], number[2]
 
 
 def _without_shi(new: str, said: str) -> str:
