@@ -350,13 +350,6 @@ def _direct(text: str, number: str) -> bool:
     return number in re.sub(r"\D", "", text.translate(_SPOKEN_DIGITS))
 
 
-def _held(text: str, number: str) -> bool:
-    """True when ``number`` stands in ``text`` digit by digit with at most pauses between
-    (commas, spaces, dashes, stray letters); any other character breaks it (三五二十，
-    零三一一 holds no …3520311)."""
-    return number in _PAUSES_RE.sub("", text.translate(_SPOKEN_DIGITS))
-
-
 def vote(
     readings: Sequence[tuple[str, str, str | None]],
     *,
@@ -384,16 +377,22 @@ def vote(
     counts = Counter(said)
     numbers = [*said, *(n for n in _completed(readings) if n not in said)]
     short = [n for n in said if len(n) < FULL_DIGITS and not (retracted and n in retracted)]
+    # each reading's text with its digits as digits, and with its pauses (commas, spaces,
+    # dashes, stray letters) left out: any other character still breaks a run of digits
+    # (三五二十，零三一一 holds no …3520311)
+    spoken = [text.translate(_SPOKEN_DIGITS) for _, text, _ in readings]
+    unpaused = [_PAUSES_RE.sub("", digits) for digits in spoken]
+    given = [m for _, _, m in readings]
     for n in set(numbers):
         if len(n) >= FULL_DIGITS:
             counts[n] += sum(1 for part in short if part in n)
         # a reading that gave no number, or another, may still hold this one digit by digit
         # with only pauses between (158,31172046158,31172046: said twice, run together)
-        counts[n] += sum(1 for _, text, m in readings if m != n and _held(text, n))
+        counts[n] += sum(1 for m, held in zip(given, unpaused, strict=True) if m != n and n in held)
     direct = {n for _, text, n in readings if n and _direct(text, n)}
-    heard = [set(re.findall(r"\d+", text.translate(_SPOKEN_DIGITS))) for _, text, _ in readings]
+    heard = [set(re.findall(r"\d+", digits)) for digits in spoken]
     # what each reading holds in a row: its text's digits, and the number it gave
-    runs = [_PAUSES_RE.sub("", text.translate(_SPOKEN_DIGITS)) + f" {m}" for _, text, m in readings]
+    runs = [f"{held} {m}" for m, held in zip(given, unpaused, strict=True)]
     return max(
         dict.fromkeys(numbers),
         key=lambda n: (
