@@ -140,17 +140,19 @@ _NOT_IN_VILLAGE_NAME = "我你他她们这那哪个的了在是就都也还很"
 _VILLAGE_AFTER_RE = re.compile(
     rf"的?[\s，,、]{{0,2}}[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村(?![民委])"
 )
-# ... and one right before its town, with 的 (heard 本, 等, 门, 白 or 板), 就是 or a pause between
-# (前柳屯村，就是铁杆镇; 俺是 heard 暗示 is no part of the name).
+# The 的 after a village, as heard (本, 等, 门, 白 or 板).
+_VILLAGE_DE = "[的本等门白板]"
+# ... and one right before its town, with 的, 就是 or a pause between (前柳屯村，就是铁杆镇;
+# 俺是 heard 暗示 is no part of the name).
 _VILLAGE_BEFORE_RE = re.compile(
-    rf"([^\W\d{_NOT_IN_VILLAGE_NAME}俺暗示]{{2,4}}村)(?![民委])[的本等门白板]?[\s，,、]{{0,2}}"
+    rf"([^\W\d{_NOT_IN_VILLAGE_NAME}俺暗示]{{2,4}}村)(?![民委]){_VILLAGE_DE}?[\s，,、]{{0,2}}"
     r"(?:(?:我们|俺们|咱们)?(?:就是|是|属于|在))?[\s，,、]{0,2}"
     # the town said alone first (后槐营村的，大营镇的，就是高邑县大营镇)
     r"(?:[^\W\d，,、。]{1,4}[镇乡][的本等门]?[\s，,、]{0,2}(?:就是|是|属于|在)?[\s，,、]{0,2})?$"
 )
 # A village ending right before a place, its 的 as heard (前郭庄村等，).
 _VILLAGE_JUST_BEFORE_RE = re.compile(
-    rf"[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村[的本等门白板]?[\s，,、]{{0,2}}$"
+    rf"[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村{_VILLAGE_DE}?[\s，,、]{{0,2}}$"
 )
 # ... and one named a little before its town, words between: how far (characters) it may
 # be, and its form: a name of three or four characters after a pause, 是 or 在 (one of two may
