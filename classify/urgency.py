@@ -202,8 +202,9 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         "坍塌",
         _rx(r"塌了|塌陷|坍塌|倒塌|塌方|塌下来|塌下去|陷下去|墙倒了|房子倒了|楼倒了"),
-        # A few paving stones sunk in a path are a repair ticket, not a collapse.
-        harmless=_rx(r"[几两一]块|地砖|砖头|方砖|石板"),
+        # A few paving stones sunk in a path, or a manhole cover sunk a little (往下塌了一点),
+        # are a repair ticket, not a collapse.
+        harmless=_rx(r"[几两一]块|地砖|砖头|方砖|石板|(?:塌了|塌下去|陷下去)一?点(?!就)"),
     ),
     _Rule(
         "人员受伤",

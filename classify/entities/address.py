@@ -127,6 +127,12 @@ _TOWN_GAP = 2
 # A town's name said with its 镇 right after its district may have one character this far
 # off by sound (classify.phonetic.loose_distance: shares the initial or the final).
 _TOWN_NEAR_COST = 0.75
+# Towns of one county that sound the same: Whisper writes the commoner character (因), so
+# the sound names the town callers name (殷村镇 in 13 call scripts of 元氏县, 因村镇 in none).
+# A prior, not a reading: a caller from 因村镇 is written 殷村镇.
+_TOWN_HEARD_AS = {"因村镇": "殷村镇"}
+# Characters that may stand between a county and its town (等, 的, 本, a pause).
+_COUNTY_TOWN_GAP = 3
 # A town with the road said after it (正定镇燕赵南大街), as one road.
 _TOWN_BEFORE_ROAD_RE = re.compile(r"^(.+?[镇乡])(?=.)")
 _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "ze", "jin", "jian", "cen", "xian"})  # ze: 这
@@ -169,6 +175,11 @@ _SPELT_RE = re.compile(
 )
 _NOT_SPELT = _NOT_IN_VILLAGE_NAME + "村镇乡区县市路街道号楼小园院家上下里外边话"
 # 村 heard 喷 at the end of a village's name right after its town.
+# Hundreds in digits, tens and units in words (200零九, 300一十六), before 号 or a pause.
+_MIXED_HUNDREDS_RE = re.compile(
+    r"(?<![0-9])([1-9])00(零[一二三四五六七八九]|[一二三四五六七八九]?十[一二三四五六七八九]?)"
+    r"(?=号|[\s，,。])"
+)
 _PEN_AS_CUN_RE = re.compile(rf"([镇乡][^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}?)喷(?=[\s，,、。的]|$)")
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
@@ -235,6 +246,9 @@ _TAKE_BACK_REACH = 14
 # number the cue.
 _DOOR_NUMBER_CUE_RE = re.compile(r"门[牌排]号?码?|(?<=们)排|多少号")
 _DOOR_NUMBER_REACH = 18
+# 门牌 right before a house number (门牌是, 门牌号是), looked for a few sentences on.
+_LATE_DOOR_CUE_RE = re.compile(r"门[牌排]号?码?(?:是|就是)?(?=[0-9０-９零一二两三四五六七八九幺])")
+_LATE_DOOR_REACH = 80
 # How far (characters) after a road the caller may name it again more precisely.
 _REFINE_REACH = 12
 _SENTENCE_END_RE = re.compile(r"[。？！?!]")
@@ -363,10 +377,11 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         Addresses that name at least a district, road, landmark or compound.
     """
     gaz = gazetteer or load_gazetteer()
-    text = _qu_shi_respelt(_cun_respelt(respell_buildings(text)), gaz)
+    text = _qu_shi_respelt(_cun_respelt(respell_buildings(_hundreds_respelt(text))), gaz)
     places = gaz.find(text)
     places = [m for m in places if _plausible_town(text, m, places)]
     places += _districts_by_sound(text, gaz, places)
+    places += _counties_with_towns_by_sound(text, gaz, places)
     places += _towns_by_sound(text, gaz, places) + _roads_by_sound(text, gaz)
     places += _roads_before_junction(text, gaz, places)
     anchors = _find_anchors(text, places)
@@ -378,6 +393,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         if anchor.start < cursor:
             continue
         address = _read_address(text, anchor, starts, gaz)
+        address.road = _TOWN_HEARD_AS.get(address.road, address.road)
         _road_refined(text, address, anchors)
         # A district said alone just before (正定县城里住，燕赵南大街…)
         bare = addresses[-1] if addresses and not any(addresses[-1].parts()[1:]) else None
@@ -392,8 +408,9 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             # a village may come before the district said alone (…村，就是赵县的，范庄镇)
             before = [a for a in addresses if a is not bare]
             _village_before(text, address, before[-1].end if before else 0)
-        if address.road.endswith(("镇", "乡")) and address.compound.startswith(address.road):
-            # the town said again with its village (是青同镇的，灵寿县、青同镇后柳沟村)
+        if address.road.endswith(("镇", "乡")) and _town_said_again(address):
+            # the town said again with its village (是青同镇的，灵寿县、青同镇后柳沟村; by
+            # sound: 青铜镇，青铜镇南柳沟村)
             address.compound = address.compound[len(address.road) :]
         # the characters the caller spelt out, then the priors of village names
         compound = _village_spelt(_respelt_as_spelt(address.compound, spelt))
@@ -403,6 +420,10 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         addresses.append(address)
         cursor = address.end
     addresses = _with_district_before(text, _with_district_after(text, addresses))
+    for i, address in enumerate(addresses):
+        # up to the next road (a compound named on its own between is the same place)
+        until = next((a.start for a in addresses[i + 1 :] if a.road), len(text))
+        _door_number_later(text, address, until)
     for i, address in enumerate(addresses):
         # Up to another place (a read-back of the same road is no other place).
         other = (a.start for a in addresses[i + 1 :] if a.road and a.road != address.road)
@@ -414,6 +435,15 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
             address.compound = village or address.compound
             address.retaken = True
     return addresses
+
+
+def _town_said_again(address: Address) -> bool:
+    """Whether the village read after a town begins with that town said again, spelt
+    right or only sounding right (营村镇西柳庄村 after 因村镇)."""
+    town, village = address.road, address.compound
+    if len(village) <= len(town) + 1:
+        return False
+    return all(loose_distance(h, w) == 0 for h, w in zip(village, town, strict=False))
 
 
 def _road_refined(text: str, address: Address, anchors: list[_Anchor]) -> None:
@@ -446,6 +476,20 @@ def _door_number_after(text: str, address: Address) -> None:
         address.number, address.end = number, end
         _read_after_number(text, address)
         return
+
+
+def _door_number_later(text: str, address: Address, until: int) -> None:
+    """The house number given a sentence or two after the road, named as the door's
+    (就在槐安东路上裕华区…门牌号是多少？朱吉浩楼。门牌是200零九号): 门牌 said right before
+    the number, before the next address and within :data:`_LATE_DOOR_REACH`."""
+    if not address.road or address.number or address.road.endswith(("镇", "乡")):
+        return
+    for cue in _LATE_DOOR_CUE_RE.finditer(
+        text, address.end, min(until, address.end + _LATE_DOOR_REACH)
+    ):
+        for number, _ in _house_numbers_after(text, cue.end(), cue.end() + _DOOR_NUMBER_REACH):
+            address.number = number
+            return
 
 
 def _read_after_number(text: str, address: Address) -> None:
@@ -648,11 +692,13 @@ def _village_spelt(village: str) -> str:
         ('西营村', '城中村', '东庄头村')
         >>> _village_spelt("西心中村"), _village_spelt("西柳庄村"), _village_spelt("北流庄村")
         ('西辛庄村', '西柳庄村', '北刘庄村')
-        >>> _village_spelt("后马云村"), _village_spelt("李家云村")
-        ('后马营村', '李家营村')
+        >>> _village_spelt("后马云村"), _village_spelt("李家云村"), _village_spelt("等东阳庄村")
+        ('后马营村', '李家营村', '东杨庄村')
     """
     if not village.endswith("村") or len(village) < 3 or not all(map(is_han, village)):
         return village
+    if village[0] == "等" and len(village) >= 4:  # 的 heard 等 before the name (镇，等东阳庄村)
+        village = village[1:]
     chars = list(village[:-1])
     for i, ch in enumerate(chars):
         if main_sound(ch) == _ZHUANG_SOUND:
@@ -738,6 +784,21 @@ def _respelt_as_spelt(name: str, spelt: dict[str, str]) -> str:
     if not spelt:
         return name
     return "".join(spelt.get(main_sound(ch) or ch, ch) if is_han(ch) else ch for ch in name)
+
+
+def _hundreds_respelt(text: str) -> str:
+    """Hundreds Whisper wrote in digits and the rest of the number in words, as digits
+    (200零九号 for 二百零九号, 300一十六号 for 三百一十六号).
+
+    Examples:
+        >>> _hundreds_respelt("门牌是200零九号"), _hundreds_respelt("300一十六号")
+        ('门牌是209号', '316号')
+        >>> _hundreds_respelt("200零几来着")
+        '200零几来着'
+    """
+    return _MIXED_HUNDREDS_RE.sub(
+        lambda m: m.group(1) + number_to_arabic(m.group(2)).rjust(2, "0"), text
+    )
 
 
 def _cun_respelt(text: str) -> str:
@@ -891,6 +952,77 @@ def _districts_by_sound(
             )
             taken.append((start, end))
     return matches
+
+
+def _counties_with_towns_by_sound(
+    text: str, gazetteer: Gazetteer, found: list[PlaceMatch]
+) -> list[PlaceMatch]:
+    """A county and one of its towns said one after the other, both only by sound
+    (袁世线等南左镇 for 元氏县南佐镇, 照先范中正 for 赵县范庄镇, 正病现男牛相 for 正定县南牛乡).
+
+    A county's name of two or three syllables alone sounds like too many other words (赵先生,
+    原是县); followed by a town of that very county, the pair is evidence enough. The county
+    may be one syllable near (在黄线 for 赞皇县) but its 县, 市 or 区 must sound right; the
+    town may be one syllable loosely off (星城库镇 for 新城铺镇), its 镇 or 乡 sounding right.
+    """
+    taken = [(m.start, m.end) for m in found]
+    matches: list[PlaceMatch] = []
+    districts = (p for p in gazetteer.places if p.kind == "district")
+    for county in (p for p in districts if _towns_of(p.name, gazetteer)):
+        size = len(county.name)
+        for start, end in _free_windows(text, (size,), taken):
+            said = text[start:end]
+            costs = [loose_distance(h, w) for h, w in zip(said, county.name, strict=True)]
+            if costs[-1] or sum(costs) > _TOWN_NEAR_COST or (size == 2 and sum(costs)):
+                continue
+            town = _town_after_county(text, end, county.name, gazetteer, taken)
+            if town is None:
+                continue
+            if said != county.name:
+                matches.append(PlaceMatch(county, start, end, said, typos=0, near=1))
+                taken.append((start, end))
+            if not any(s <= town.start < e for s, e in taken):
+                matches.append(town)
+                taken.append((town.start, town.end))
+    return matches
+
+
+def _town_after_county(
+    text: str, end: int, county: str, gazetteer: Gazetteer, taken: list[tuple[int, int]]
+) -> PlaceMatch | None:
+    """The town of ``county`` said within a few characters after ``end`` (a pause, 的 or
+    等 between), by sound; a town already found there counts too."""
+    for gap in range(_COUNTY_TOWN_GAP + 1):
+        start = end + gap
+        if start >= len(text):
+            return None
+        if gap and not is_han(text[start - 1]) and text[start - 1] not in _PAUSE_CHARS:
+            return None
+        for name in _towns_of(county, gazetteer):
+            stop = start + len(name)
+            if stop > len(text) or not all(is_han(ch) for ch in text[start:stop]):
+                continue
+            said = text[start:stop]
+            found = any(s <= start < e for s, e in taken)
+            if found and said != name:
+                continue
+            costs = [loose_distance(h, w) for h, w in zip(said[:-1], name[:-1], strict=True)]
+            if not _town_suffix_heard(said[-1], name[-1]):
+                continue
+            if max(costs) > _TOWN_NEAR_COST or sum(c > 0 for c in costs) > 1:
+                continue
+            place = gazetteer.lookup(name)
+            assert place is not None
+            return PlaceMatch(place, start, stop, said, typos=int(said != name), near=0)
+    return None
+
+
+def _town_suffix_heard(heard: str, suffix: str) -> bool:
+    """Whether ``heard`` may be a town's 镇 or 乡 as Whisper writes it after a county
+    (镇 as 正, 这, 间, 进: :data:`_TOWN_SUFFIX_SOUNDS`)."""
+    if suffix == "镇":
+        return main_sound(heard) in _TOWN_SUFFIX_SOUNDS
+    return loose_distance(heard, suffix) == 0
 
 
 def _free_windows(
@@ -1197,6 +1329,10 @@ def _next_part(
             return "number", number[0], number[2]
     if stage < _ORDER.index("compound") and not _COUNTED_RE.match(text, pos):
         compound = compound_at(text, pos, _SLOT_STOP_CHARS)
+        if compound is None and address.road.endswith(("镇", "乡")) and text.startswith("被", pos):
+            # a village's 北 heard 被 right after its town (范庄镇等，被王村)
+            village = compound_at(text, pos, _SLOT_STOP_CHARS.replace("被", ""))
+            compound = village if village is not None and village[0].endswith("村") else None
         if compound is not None:
             return "compound", compound[0], compound[1]
     if stage < _ORDER.index("building"):

@@ -54,7 +54,7 @@ _ONE_CHAR_BY_SOUND = {"园": "园"}
 # one, because Whisper puts them inside misheard names (新市这家园 for 新世纪家园).
 _NEVER_IN_NAME = frozenset("的了是在我你他她们吗呢啊吧")
 # ... and words that ask or point (槐树镇哪个村, heard 每个村: the agent's question).
-_NEVER_IN_NAME_WORDS = ("哪个", "每个", "那个", "这个", "几个")
+_NEVER_IN_NAME_WORDS = ("哪个", "每个", "那个", "这个", "几个", "整个")
 _NOT_YUAN = frozenset("院愿")
 _ONE_CHAR_END_RE = re.compile(rf"$|[\s，,。、！？!?；;]|{NUMBER_PATTERN}\s*(?:号楼|栋|幢|座|单元)")
 _HOUSE_NUMBER_RE = re.compile(rf"({NUMBER_PATTERN})\s*([\u4e00-\u9fff])(院)?")

@@ -422,6 +422,8 @@ def test_urgent_calls_the_rules_had_left_to_the_model(text: str, label: str) -> 
         "这两天树叶子正在往下掉，扫都扫不过来",
         # a smell that is strong (冲) is no smoke rising, nor a burning that happens nightly
         "天天晚上在院子里烧那些塑料皮子，电线皮、冒黑烟、味儿特别冲，一烧起来全村都是那股臭味",
+        # thirteenth session (dev54): a manhole cover sunk a little is a repair ticket
+        "下水景盖，不知道咋了，往下塌了一点，吹一压就光当光当响",
     ],
 )
 def test_not_urgent_near_the_rules_for_those_calls(text: str) -> None:
