@@ -88,7 +88,7 @@ _LAST_GROUP_RE = re.compile(
 _LAST_GROUP_REACH = 40
 # The caller naming the last digit or two (不对，最后一位是五; 最后两位是四七).
 _LAST_DIGITS_RE = re.compile(
-    rf"(?:最后|后面|末)([一1两二2])位数?(?:应该)?[是为][\s，,]?({_DIGIT_CHAR}{{1,2}})"
+    rf"(?:最后|后面|末)([一1两二2])[位个]数?(?:应该)?[是为][\s，,]?({_DIGIT_CHAR}{{1,2}})"
 )
 _COUNT_VALUES = {"一": 1, "1": 1, "两": 2, "二": 2, "2": 2}
 # Said before a stretch so that the extractor treats its digits as a phone number.
@@ -238,6 +238,18 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
                 return first, later
             return later, first
     return first, None
+
+
+def _named_ending(text: str) -> str | None:
+    """The last digit or two of the number as the caller names them after a correction
+    (不对，最后一个是9: ``"9"``), else None."""
+    for correction in reversed(list(_CORRECTION_RE.finditer(text))):
+        start = correction.end()
+        last = _LAST_DIGITS_RE.search(text, start, start + _MEND_REACH)
+        if last is not None and len(last.group(2)) >= _COUNT_VALUES[last.group(1)]:
+            count = _COUNT_VALUES[last.group(1)]
+            return "".join(_SPOKEN_DIGIT_VALUES[ch] for ch in last.group(2)[:count])
+    return None
 
 
 def _rejected_at_end(text: str) -> bool:
@@ -484,11 +496,20 @@ def confirm_phone(
         if i == 0 and _agree(readings):
             break  # two independent decodings read the same number as said: settled
     # A decoding that stops before the caller's correction, or misses its 不对, reads the
-    # number taken back (…二零九八，不对，我重说，…二零九三): it must not outvote the correction.
-    phone = vote(
-        [r for r in readings if r[0] == "transcript" or not retracted or r[2] != retracted],
-        retracted=retracted,
-    )
+    # number taken back (…二零九八，不对，我重说，…二零九三), and one of the read-back the
+    # caller corrected by naming the last digit (…四五幺七，对吗？不对，最后一个是九) hears
+    # the digit taken back: neither must outvote the correction.
+    ending = _named_ending(stretch.text)
+    if not (said and ending and said.endswith(ending)):
+        ending = None
+
+    def kept(reading: tuple[str, str, str | None]) -> bool:
+        number = reading[2]
+        if reading[0] == "transcript" or number is None:
+            return True
+        return number != retracted and (ending is None or number.endswith(ending))
+
+    phone = vote([r for r in readings if kept(r)], retracted=retracted)
     logger.info("phone check %s: %s -> %s", path.name, readings, phone)
     return PhoneCheck(phone=phone, readings=readings, stretch=stretch)
 

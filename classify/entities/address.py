@@ -249,6 +249,7 @@ _DOOR_NUMBER_REACH = 18
 # 门牌 right before a house number (门牌是, 门牌号是), looked for a few sentences on.
 _LATE_DOOR_CUE_RE = re.compile(r"门[牌排]号?码?(?:是|就是)?(?=[0-9０-９零一二两三四五六七八九幺])")
 _LATE_DOOR_REACH = 80
+_FOUR_DIGITS = 4
 # How far (characters) after a road the caller may name it again more precisely.
 _REFINE_REACH = 12
 _SENTENCE_END_RE = re.compile(r"[。？！?!]")
@@ -1383,16 +1384,30 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
     """
     if not address.number:
         return None
-    said = address.number.removesuffix("号")
+    first = address.number.removesuffix("号")
+    # the number first said may itself hold a digit Whisper doubled (二一九号 heard 2119号;
+    # four digits, which few house numbers have)
+    doubled = range(1, len(first)) if len(first) == _FOUR_DIGITS else range(0)
+    undoubled = [first[:i] + first[i + 1 :] for i in doubled if first[i] == first[i - 1]]
     taken: str | None = None
     for cue in _TAKE_BACK_CUE_RE.finditer(text, address.end, until):
         reach = min(until, cue.end() + _TAKE_BACK_REACH)
         for read, _ in _house_numbers_after(text, cue.end(), reach):
-            number = _without_extra_digit(_without_shi(read.removesuffix("号"), said), said)
-            if number != said and len(number) == len(said) and near_number(number, said):
+            number = _said_instead(read.removesuffix("号"), (first, *undoubled))
+            if number is not None:
                 taken = number + "号"
                 break
     return taken
+
+
+def _said_instead(read: str, said: Iterable[str]) -> str | None:
+    """``read`` as the number said in place of one of ``said`` (one digit changed or two
+    swapped, less a leading 是 or a digit Whisper added), else None."""
+    for old in said:
+        number = _without_extra_digit(_without_shi(read, old), old)
+        if number != old and len(number) == len(old) and near_number(number, old):
+            return number
+    return None
 
 
 def _house_numbers_after(text: str, start: int, end: int) -> Iterator[tuple[str, int]]:

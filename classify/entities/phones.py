@@ -35,9 +35,9 @@ Whisper base on telephone audio mishears digits (see :mod:`classify.entities.spo
   its sound (150指 3014 6682: 指 is no digit said). Otherwise nothing is returned rather
   than a guess;
 * a missing digit (10 digits for a mobile, 11 for a landline with area code) is restored
-  only when the grouping shows which group is short and that group holds a 1 to say twice:
-  幺幺 is the pair Whisper most often merges (186,031,2468 for 186 0311 2468). Any other
-  missing digit could be anything, so nothing is returned.
+  only when the grouping shows which group is short, it is not the last, and it holds a 1 to
+  say twice: 幺幺 is the pair Whisper most often merges (186,031,2468 for 186 0311 2468). Any
+  other missing digit could be anything, so nothing is returned.
 """
 
 from __future__ import annotations
@@ -404,8 +404,18 @@ def _doubled_across(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
 
 
 def _doubled_one(valid: dict[int, str], reading: _Reading) -> dict[int, str]:
-    """Repairs that say a 1 twice: 幺幺 is the pair Whisper most often merges (031 for 0311)."""
-    return {k: n for k, n in valid.items() if reading.digits[k] == "1"}
+    """Repairs that say a 1 twice: 幺幺 is the pair Whisper most often merges (031 for 0311).
+
+    Not in the last group: a last group one short has lost a digit anywhere (七零幺四 heard
+    零一四), and saying its 1 twice was wrong for all four such numbers of the frozen
+    transcripts and dev54 (188,3295,014 is no 188 3295 0114), while in a short middle group
+    it was right for 16 of 22 (186,031,2468)."""
+    last = len(reading.groups) - 1
+    return {
+        k: n
+        for k, n in valid.items()
+        if reading.digits[k] == "1" and _group_of(k, reading.groups)[0] < last
+    }
 
 
 def _soft_extra(valid: dict[int, str], reading: _Reading) -> dict[int, str]:

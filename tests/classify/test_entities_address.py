@@ -400,6 +400,15 @@ def test_the_town_said_again_with_its_village_is_not_doubled() -> None:
     assert extract_addresses(text)[0] == "灵寿县青同镇后柳沟村"
 
 
+def test_a_house_number_taken_back_when_whisper_doubled_a_digit_of_the_first() -> None:
+    # dev55: 二一九号，哎不对，那是隔壁，俺们是二一六号 heard 2119号…阿门1216号
+    text = "新华区有一北大街2119号艾部队那是隔壁，阿门1216号银碎院小区7号楼，舅楼前偷那16号银"
+    assert extract_addresses(text)[0] == "新华区友谊北大街216号"
+    # three digits are not undoubled (233 is no 23 said twice)
+    text = "乔西区鸿奇达加二百三十三号，会淋润小区十一号楼。不是二百二十三，十二百三十三号"
+    assert extract_addresses(text)[0].startswith("桥西区红旗大街233号")
+
+
 def test_a_house_number_taken_back_with_a_digit_whisper_added() -> None:
     # dev47: 一百三十七号 heard 1307号 after the agent read back 173号
     text = "义华区怀安东路173号，加核心承小区9号楼，对吗？，我不对，我说错淋，是1307号，1307，好的"

@@ -296,6 +296,31 @@ def test_a_retracted_number_cannot_outvote_the_correction() -> None:
     assert check is not None and check.phone == "18531162098"
 
 
+def test_readings_of_a_read_back_cannot_outvote_the_last_digit_named() -> None:
+    # dev55: the agent read back …4517, the caller said 不对，最后一个是九; Whisper wrote the
+    # read-back as 4519, the re-decodings hear the 7 (请) taken back
+    said = Segment(
+        1.0,
+        12.0,
+        "按家坐进，03111,8726,4519。此先生，我重复一下，03111,8726,4519，对吗？"
+        "不对，最后一个是9,4519。好的，4519",
+        "mono",
+    )
+    fake = FakeRedecoder(
+        {
+            "alone": "四先生，我重复一下，零三要要，八七二六，四五要请，对吗？",
+            "spoken-digits": "四先生，我重复一下，零三要要，八七二六，四五要请，对吗？",
+            "spoken-digits-slow": "我重复一下零三一一，八七二六，四五一一，对吗？不对，最后一个",
+        }
+    )
+    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
+    assert check is not None and check.phone == "031187264519"
+    # without the digit named, the readings win as usual
+    plain = Segment(1.0, 4.0, "按家坐进，03111,8726,4519。", "mono")
+    check = confirm_phone(Path("x.wav"), transcript_of(plain), fake)
+    assert check is not None and check.phone == "031187264517"
+
+
 def test_with_confirmed_puts_the_number_first() -> None:
     assert with_confirmed(["1", "2"], "2") == ["2", "1"]
     assert with_confirmed(["1"], "3") == ["3", "1"]
