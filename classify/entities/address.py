@@ -269,6 +269,11 @@ _LEADING_NUMBER_RE = re.compile(rf"^{NUMBER_PATTERN}")
 # 区石 heard as 七十 and written 70 between a district's first two characters and the rest
 # of a road's name (路前70同路: 鹿泉区石铜路).
 _QU_SHI_RE = re.compile(rf"([{_HAN}]{{2}})70(?=[{_HAN}]{{1,3}}(?:大街|路|街))")
+# A district's 区 heard 七 or 期 before a road the gazetteer may not know (搞成七连中路 for
+# 藁城区廉州路, 长安七千元街 for 长安区青园街): the stem must sound exactly like a district's.
+_QU_QI_RE = re.compile(
+    rf"([{_HAN}]{{2}})[七期](?=[{_HAN}]{{1,4}}(?:大街|路|街)[\s，,]?[0-9零一二两三四五六七八九])"
+)
 _HOUSE_NUMBER_AHEAD_RE = re.compile(
     rf"(?<![0-9０-９零〇○一二两三四五六七八九十百千幺洞])(?:{NUMBER_PATTERN})\s*号(?!楼|线|码)"
 )
@@ -812,7 +817,8 @@ def _qu_shi_respelt(text: str, gaz: Gazetteer) -> str:
     """``text`` with 70 written back as 区石 (区十, of the same length) where a district's
     区 and the 石 of the road after it came out as the number 七十: 路前70同路156号 for
     鹿泉区石铜路156号 (twice in two fresh sets). Only after two characters that sound like
-    the first two of a district, and before a road's name.
+    the first two of a district, and before a road's name. Likewise 七 or 期 for 区 before a
+    road and its number (:data:`_QU_QI_RE`).
     """
 
     def respelt(m: re.Match[str]) -> str:
@@ -824,7 +830,16 @@ def _qu_shi_respelt(text: str, gaz: Gazetteer) -> str:
         )
         return stem + "区十" if close else m.group(0)
 
-    return _QU_SHI_RE.sub(respelt, text)
+    def respelt_qi(m: re.Match[str]) -> str:
+        stem = m.group(1)
+        same = any(
+            all(loose_distance(h, w) == 0 for h, w in zip(stem, name, strict=False))
+            for name in gaz.names("district")
+            if len(name) == 3 and name.endswith("区")
+        )
+        return stem + "区" if same else m.group(0)
+
+    return _QU_QI_RE.sub(respelt_qi, _QU_SHI_RE.sub(respelt, text))
 
 
 @functools.cache
@@ -1154,6 +1169,8 @@ def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
             loose = said[-1] not in _ROAD_SUFFIX_CHARS and not paused
             place = gazetteer.closest(
                 said, "road", max_cost=_ROAD_BY_SOUND_COST if loose else _NEAR_COST, max_near=1
+            ) or _road_of_district_by_sound(
+                said, _district_just_before(text, start, gazetteer), gazetteer
             )
             if place is not None and said != place.name:
                 found.append(
@@ -1161,6 +1178,45 @@ def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
                 )
                 break
     return found
+
+
+def _district_just_before(text: str, start: int, gazetteer: Gazetteer) -> str:
+    """The district named just before ``start`` (a pause between allowed), spelt right or
+    sounding exactly right (搞成区), else ""."""
+    end = start - (start > 0 and text[start - 1] in _PAUSE_CHARS)
+    for length in (3, 4, 2):
+        said = text[max(0, end - length) : end]
+        place = gazetteer.closest(said, "district", max_cost=0.0) if len(said) == length else None
+        if place is not None:
+            return place.name
+    return ""
+
+
+def _road_of_district_by_sound(said: str, district: str, gazetteer: Gazetteer) -> Place | None:
+    """The one road of ``district`` that ``said`` (before a house number, right after the
+    district) could be with one syllable loosely off (藁城区连中路 for 廉州路, 长安区千元街
+    for 青园街: zhong for zhou, qian for qing), every other sounding the same; None when none
+    or several could."""
+    if not district:
+        return None
+    fits = []
+    for name in _roads_of(district, gazetteer):
+        if len(name) != len(said):
+            continue
+        costs = [loose_distance(h, w) for h, w in zip(said, name, strict=True)]
+        if max(costs) <= _TOWN_NEAR_COST and sum(c > 0 for c in costs) <= 1:
+            fits.append(name)
+    return gazetteer.lookup(fits[0]) if len(fits) == 1 else None
+
+
+@functools.lru_cache(maxsize=64)
+def _roads_of(district: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The roads the gazetteer places in ``district`` (alone or with others)."""
+    return tuple(
+        place.name
+        for place in gazetteer.places
+        if place.kind == "road" and district in place.districts
+    )
 
 
 def _roads_before_junction(

@@ -498,6 +498,20 @@ def test_the_door_number_given_sentences_after_the_road() -> None:
     assert extract_addresses("就在槐安东路上裕华区。家里三口人，住了二十年") == ["裕华区槐安东路"]
 
 
+def test_a_district_heard_with_qi_and_its_road_one_syllable_off() -> None:
+    # dev53: 藁城区廉州路 heard 搞成七连中路 (区 as 七, zhong for zhou)
+    assert extract_addresses("搞成七连中路142号封责任小区9号楼")[0] == (
+        "藁城区廉州路142号封责任小区9号楼"
+    )
+    # dev37: 廉州东路 heard 年中东路 (nian near lian)
+    assert extract_addresses("搞成七年中东路166号金墙花园")[0] == "藁城区廉州东路166号金墙花园"
+    # only a road of the district said before, and only before a house number
+    assert extract_addresses("藁城区连中路那边") != ["藁城区廉州路"]
+    assert not extract_addresses("新华区连中路142号")[0].startswith("新华区廉州路")
+    # 七 after a word that is no district's stem stays
+    assert extract_addresses("第七中路12号") == ["第七中路12号"]
+
+
 def test_the_town_said_again_by_sound_is_not_doubled() -> None:
     # dev46: 零瘦线的，青铜镇，青铜镇南柳沟村 (灵寿县青同镇)
     text = "南柳沟村，就我们村东头那条河沟，我，是零瘦线的，青铜镇，青铜镇南柳沟村，上游有个厂"
