@@ -247,7 +247,8 @@ def vote(
     where a reading heard a junction. Between equally supported roads, one in ``known`` (the
     gazetteer's) beats one that is not (敌营蛮大街 heard, 翟营南大街 in a prompted reading).
     A road or town that ``district_of`` places in another district than the one voted is
-    no candidate while another is (上庄镇 of 鹿泉区 heard for 范庄镇 of 赵县); a village the
+    no candidate while another is (上庄镇 of 鹿泉区 heard for 范庄镇 of 赵县), and a town that
+    is the only one names its county (井陉县上碑镇 is 行唐县上碑镇); a village the
     transcript named like its town (上庄镇上庄村) follows the town when the town changes.
     The house number is the first reading's unless it is another reading's, or one of
     ``said_numbers`` (house numbers in the transcript's words that its address did not take
@@ -280,6 +281,11 @@ def vote(
         fitting = [r for r in roads if district_of.get(r, merged.district) == merged.district]
         roads = fitting if any(fitting) else roads
     merged.road = _winner(roads, known)
+    town_district = district_of.get(merged.road) if district_of else None
+    if merged.road.endswith(("镇", "乡")) and town_district:
+        # a town lies in one county: the county heard otherwise is misheard (井航线上碑镇 read
+        # 井陉县上碑镇, 上碑镇 being 行唐县's)
+        merged.district = town_district
     # The house number is the transcript's: the prompt is about names, and the prompted
     # readings, decoded from the same audio, share their slips (108号 heard as 178号 twice).
     # Only a digit Whisper inserted is undone, and a number the transcript lacks is taken.

@@ -496,7 +496,8 @@ def confirm_phone(
         if i == 0 and _agree(readings):
             break  # two independent decodings read the same number as said: settled
     # A decoding that stops before the caller's correction, or misses its 不对, reads the
-    # number taken back (…二零九八，不对，我重说，…二零九三), and one of the read-back the
+    # number taken back (…二零九八，不对，我重说，…二零九三; …七七四九，对吗 heard 腰五八，二腰零，
+    # 七七四九 with a digit lost besides), and one of the read-back the
     # caller corrected by naming the last digit (…四五幺七，对吗？不对，最后一个是九) hears
     # the digit taken back: neither must outvote the correction.
     ending = _named_ending(stretch.text)
@@ -507,6 +508,8 @@ def confirm_phone(
         number = reading[2]
         if reading[0] == "transcript" or number is None:
             return True
+        if retracted is not None and not _CORRECTION_RE.search(reading[1]):
+            return False  # it heard no correction: it reads the number taken back, misheard
         return number != retracted and (ending is None or number.endswith(ending))
 
     phone = vote([r for r in readings if kept(r)], retracted=retracted)

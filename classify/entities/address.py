@@ -180,6 +180,9 @@ _MIXED_HUNDREDS_RE = re.compile(
     r"(?<![0-9])([1-9])00(零[一二三四五六七八九]|[一二三四五六七八九]?十[一二三四五六七八九]?)"
     r"(?=号|[\s，,。])"
 )
+_CUN_AS_CUN_RE = re.compile(
+    rf"((?:^|(?<=[\s，,、。]))[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}})[存寸](?=[\s，,、。]|$)"
+)
 _PEN_AS_CUN_RE = re.compile(rf"([镇乡][^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}?)喷(?=[\s，,、。的]|$)")
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}
@@ -246,10 +249,17 @@ _TAKE_BACK_REACH = 14
 # number the cue.
 _DOOR_NUMBER_CUE_RE = re.compile(r"门[牌排]号?码?|(?<=们)排|多少号")
 _DOOR_NUMBER_REACH = 18
-# 门牌 right before a house number (门牌是, 门牌号是), looked for a few sentences on.
-_LATE_DOOR_CUE_RE = re.compile(r"门[牌排]号?码?(?:是|就是)?(?=[0-9０-９零一二两三四五六七八九幺])")
+# 门牌 said before a house number in its sentence (门牌是…, 门牌号和小区呢，一百一十七号),
+# looked for a few sentences on.
+_LATE_DOOR_CUE_RE = re.compile(r"门[牌排]号?码?")
 _LATE_DOOR_REACH = 80
 _FOUR_DIGITS = 4
+# Road suffixes Whisper may write as another word (大厅, 都, 录) before a house number, and
+# how far on that number may come (门牌是300，三百级来着，三百零八号).
+_STEM_SUFFIXES = ("大街", "路", "街", "道")
+_STEM_NUMBER_REACH = 24
+_NUMERAL_CHARS_HAN = "零〇一二两三四五六七八九十百千幺"
+_AFTER_STEM_ROAD_RE = re.compile(r"[\s，,、]|门[牌排]|就是|[0-9零一二两三四五六七八九幺]")
 # How far (characters) after a road the caller may name it again more precisely.
 _REFINE_REACH = 12
 _SENTENCE_END_RE = re.compile(r"[。？！?!]")
@@ -389,6 +399,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
     places += _districts_by_sound(text, gaz, places)
     places += _counties_with_towns_by_sound(text, gaz, places)
     places += _towns_by_sound(text, gaz, places) + _roads_by_sound(text, gaz)
+    places += _roads_by_stem(text, gaz, places)
     places += _roads_before_junction(text, gaz, places)
     anchors = _find_anchors(text, places)
     starts = {a.start: a for a in anchors}
@@ -486,16 +497,17 @@ def _door_number_after(text: str, address: Address) -> None:
 
 def _door_number_later(text: str, address: Address, until: int) -> None:
     """The house number given a sentence or two after the road, named as the door's
-    (就在槐安东路上裕华区…门牌号是多少？朱吉浩楼。门牌是200零九号): 门牌 said right before
-    the number, before the next address and within :data:`_LATE_DOOR_REACH`."""
+    (就在槐安东路上裕华区…门牌号是多少？朱吉浩楼。门牌是200零九号): 门牌 said before the
+    number in its sentence, before the next road and within :data:`_LATE_DOOR_REACH`."""
     if not address.road or address.number or address.road.endswith(("镇", "乡")):
         return
     for cue in _LATE_DOOR_CUE_RE.finditer(
         text, address.end, min(until, address.end + _LATE_DOOR_REACH)
     ):
-        for number, _ in _house_numbers_after(text, cue.end(), cue.end() + _DOOR_NUMBER_REACH):
-            address.number = number
-            return
+        for number, end in _house_numbers_after(text, cue.end(), cue.end() + _DOOR_NUMBER_REACH):
+            if text[end - 1] == "号":  # so far from the road, 号 heard as such (小七能 is 小区呢)
+                address.number = number
+                return
 
 
 def _read_after_number(text: str, address: Address) -> None:
@@ -809,8 +821,9 @@ def _hundreds_respelt(text: str) -> str:
 
 def _cun_respelt(text: str) -> str:
     """``text`` with the 村 of a village right after its town written 村 where Whisper wrote
-    喷 (新城铺镇东槐屯喷，北街十二号), same length."""
-    return _PEN_AS_CUN_RE.sub(r"\1村", text)
+    喷 (新城铺镇东槐屯喷，北街十二号), or 存 (its very sound) ending a name said alone
+    between pauses (正定险心安静，吸流营存，进村往东), same length."""
+    return _CUN_AS_CUN_RE.sub(r"\1村", _PEN_AS_CUN_RE.sub(r"\1村", text))
 
 
 def _qu_shi_respelt(text: str, gaz: Gazetteer) -> str:
@@ -1178,6 +1191,66 @@ def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
                 )
                 break
     return found
+
+
+def _roads_by_stem(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) -> list[PlaceMatch]:
+    """Roads whose name before its suffix sounds right (one syllable near at most, in a
+    name of three or more) and whose suffix Whisper wrote as another word or lost
+    (建设北大厅 or 建设北达 for 建设北大街, 体育南大1188号, 和屏东都216号 for 和平东路, 合作录 for
+    合作路), where a house number follows within a few characters (a pause, 门牌是 or a
+    hesitation between). A two-character stem must be followed by its suffix's very sound.
+    """
+    taken = [(m.start, m.end) for m in found]
+    matches: list[PlaceMatch] = []
+    for place in (p for p in gazetteer.places if p.kind == "road"):
+        for name in (place.name, *place.aliases):
+            suffix = "大街" if name.endswith("大街") else name[-1]
+            stem = name[: -len(suffix)]
+            if suffix not in _STEM_SUFFIXES or len(stem) < 2:
+                continue
+            for start in range(len(text) - len(stem)):
+                end = start + len(stem)
+                if loose_distance(text[start], stem[0]) > _NEAR_COST:
+                    continue
+                if any(start < e and end > s for s, e in taken):
+                    continue
+                costs = [loose_distance(h, w) for h, w in zip(text[start:end], stem, strict=True)]
+                if max(costs) > _NEAR_COST or sum(c > 0 for c in costs) > (len(stem) >= 3):
+                    continue
+                stop = _suffix_heard(text, end, suffix, exact=len(stem) < 3 or any(costs))
+                if stop is None or not _house_number_soon(text, stop):
+                    continue
+                said = text[start:stop]
+                matches.append(PlaceMatch(place, start, stop, said, typos=1, near=int(any(costs))))
+                taken.append((start, stop))
+    return matches
+
+
+def _suffix_heard(text: str, end: int, suffix: str, exact: bool) -> int | None:
+    """Where a road's ``suffix``, as Whisper wrote it, ends when it starts at ``end``: 大街
+    as 大 or 达 and any character or none (建设北大厅, 体育南大1188号); 路 or 街 as a word of
+    its very sound (录), or, when not ``exact``, any word (和屏东都216号). None when no suffix
+    is heard there."""
+    if end >= len(text) or not is_han(text[end]) or text[end] in _NUMERAL_CHARS_HAN:
+        return None
+    if suffix == "大街":
+        if loose_distance(text[end], "大") > 0:
+            return None
+        after = end + 1
+        extra = after < len(text) and is_han(text[after]) and text[after] not in _NUMERAL_CHARS_HAN
+        return after + extra
+    if exact and loose_distance(text[end], suffix) > 0:
+        return None
+    return end + 1
+
+
+def _house_number_soon(text: str, pos: int) -> bool:
+    """Whether a house number (with 号) is said within a few characters after ``pos``, in
+    the same sentence, with a pause, 门牌 or the number itself right at ``pos``."""
+    if not _AFTER_STEM_ROAD_RE.match(text, pos):
+        return False  # 合作录了一个视频，三号: words go on after it, no road
+    m = _HOUSE_NUMBER_AHEAD_RE.search(text, pos, pos + _STEM_NUMBER_REACH)
+    return m is not None and not _SENTENCE_END_RE.search(text, pos, m.start())
 
 
 def _district_just_before(text: str, start: int, gazetteer: Gazetteer) -> str:

@@ -464,6 +464,9 @@ def test_a_county_and_its_town_both_heard_only_by_sound() -> None:
     assert extract_addresses(text)[0] == "元氏县南佐镇前滴头村"
     # dev20: the town spelt right after the county heard 郑殿线
     assert extract_addresses("我是郑殿线南牛乡等，我们村那个垃圾点")[0] == "正定县南牛乡"
+    # dev56: the village's 村 heard 存 (its very sound) between pauses; 保存 is no village
+    assert extract_addresses("正定险心安静，吸流营存，进村往东走")[0] == "正定县新安镇西柳营村"
+    assert extract_addresses("这些东西都得保存，不然就坏了") == []
     # dev17: 北 heard 被 at the start of the village after the town; 被 as a word is no village
     text = "请问您现在就在哪里，按加时照线反装镇等，被王村。请问您怎么称呼"
     assert extract_addresses(text)[0] == "赵县范庄镇北王村"
@@ -492,6 +495,9 @@ def test_the_door_number_given_sentences_after_the_road() -> None:
     )
     assert extract_addresses(text)[0] == "裕华区槐安东路209号"
     assert extract_addresses("裕华区槐安东路300一十六号")[0] == "裕华区槐安东路316号"
+    # dev56: 门牌号和小区呢 heard 门排号和小七能 (小七 is no number 7), then the number
+    text = "长安区，体育北大街那边。其体门排号和小七能，一百一十七号，东上小七，就在超市对面"
+    assert extract_addresses(text)[0] == "长安区体育北大街117号"
     # not past another road, and not a number without 门牌 before it
     text = "就在槐安东路上裕华区。我单位在中山西路，门牌是一百二十号"
     assert "裕华区槐安东路" in extract_addresses(text)

@@ -116,6 +116,10 @@ def test_vote_keeps_towns_in_the_district_voted() -> None:
     heard = [_parsed("元氏县槐阳镇南关村"), _parsed("元氏县槐阳镇南观村"), _parsed("元氏县")]
     merged = vote(heard, district_of=districts)
     assert merged is not None and merged.text == "元氏县槐阳镇南关村"
+    # dev56: the only town heard names its county (井航线上碑镇 read 井陉县上碑镇 twice)
+    heard = [None, _parsed("井陉县上碑镇南庄头村"), _parsed("井陉县上碑镇南庄头村")]
+    merged = vote(heard, district_of=districts)
+    assert merged is not None and merged.text == "行唐县上碑镇南庄头村"
 
 
 def test_vote_undoes_an_inserted_digit_against_the_number_said() -> None:

@@ -321,6 +321,27 @@ def test_readings_of_a_read_back_cannot_outvote_the_last_digit_named() -> None:
     assert check is not None and check.phone == "031187264517"
 
 
+def test_readings_that_heard_no_correction_cannot_outvote_it() -> None:
+    # dev56: 最后是46,7746 after the agent's …7749; the re-decodings stop at 对吗 and one of
+    # them lost a digit of the read-back besides (二腰零 for 三二幺零)
+    said = Segment(
+        1.0,
+        12.0,
+        "我信叫电话158,3210,7746，跟您合对一下158,3210,7749，对吗？不对，最后是46,7746，"
+        "你们快点派交警过来吧",
+        "mono",
+    )
+    fake = FakeRedecoder(
+        {
+            "alone": "7,7,4,6，跟您合对一下，158，3,2,1,0，7,7,4,9，对吗",
+            "spoken-digits": "七七四六。 跟您合对一下，腰五八，二腰零，七七四九，对吗？",
+            "spoken-digits-slow": "七七四六，跟您合作一下，腰五八，二腰零，七七四九，对吗？",
+        }
+    )
+    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
+    assert check is not None and check.phone == "15832107746"
+
+
 def test_with_confirmed_puts_the_number_first() -> None:
     assert with_confirmed(["1", "2"], "2") == ["2", "1"]
     assert with_confirmed(["1"], "3") == ["3", "1"]
