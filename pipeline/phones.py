@@ -26,7 +26,7 @@ from asr.types import Segment, Transcript
 from classify.entities import extract_phones
 from classify.entities.corrections import SHOULD_BE, TAKE_BACK
 from classify.entities.numerals import DIGIT_VALUES
-from classify.entities.spoken_digits import Group, find_groups
+from classify.entities.spoken_digits import Group, find_groups, soft_digit
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,11 @@ _LAST_DIGITS_RE = re.compile(
     rf"(?:最后|后面|末)([一1两二2])[位个]数?(?:应该)?[是为][\s，,]?({_DIGIT_CHAR}{{1,2}})"
 )
 _COUNT_VALUES = {"一": 1, "1": 1, "两": 2, "二": 2, "2": 2}
+# The same, with any character after 是 (a digit's homophone: 最后一位是死, 是其2847).
+_READ_BACK_ASKED_RE = re.compile(r"[对是][吗吧]")
+_NAMED_LAST_RE = re.compile(
+    r"(?:最后|后面|末)([一1两二2])[位个]数?(?:应该)?[是为][\s，,]?(\w{1,2})"
+)
 # Said before a stretch so that the extractor treats its digits as a phone number.
 _CUE = "电话"
 
@@ -240,15 +245,36 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
     return first, None
 
 
+def _swaps_for(ending: str | None, said: str | None, retracted: str | None) -> bool:
+    """Whether the number taken back, not the one read as said, ends with the digits the
+    caller named, the two numbers differing there only (不是9,2054 read as the 2059 said)."""
+    if not (ending and said and retracted) or said.endswith(ending):
+        return False
+    return retracted.endswith(ending) and retracted[: -len(ending)] == said[: -len(ending)]
+
+
+def _corrected_after_read_back(text: str) -> bool:
+    """Whether the last correction in ``text`` follows the last read-back question (…7749，
+    对吗？不对，最后是46), not the other way round (说错了，是…3615。我跟您核对一下…，对吗？:
+    a reading of that read-back hears the number as corrected)."""
+    corrections = [m.start() for m in _CORRECTION_RE.finditer(text) if m.start() > 0]
+    asked = [m.end() for m in _READ_BACK_ASKED_RE.finditer(text)]
+    return bool(corrections and asked) and corrections[-1] >= asked[-1]
+
+
 def _named_ending(text: str) -> str | None:
     """The last digit or two of the number as the caller names them after a correction
-    (不对，最后一个是9: ``"9"``), else None."""
+    (不对，最后一个是9: ``"9"``; a digit as Whisper writes its sound too: 最后一位是死), else
+    None."""
     for correction in reversed(list(_CORRECTION_RE.finditer(text))):
         start = correction.end()
-        last = _LAST_DIGITS_RE.search(text, start, start + _MEND_REACH)
-        if last is not None and len(last.group(2)) >= _COUNT_VALUES[last.group(1)]:
-            count = _COUNT_VALUES[last.group(1)]
-            return "".join(_SPOKEN_DIGIT_VALUES[ch] for ch in last.group(2)[:count])
+        last = _NAMED_LAST_RE.search(text, start, start + _MEND_REACH)
+        if last is None:
+            continue
+        count = _COUNT_VALUES[last.group(1)]
+        digits = [_SPOKEN_DIGIT_VALUES.get(ch) or soft_digit(ch) for ch in last.group(2)[:count]]
+        if len(digits) == count and all(digits):
+            return "".join(d for d in digits if d)
     return None
 
 
@@ -496,19 +522,23 @@ def confirm_phone(
         if i == 0 and _agree(readings):
             break  # two independent decodings read the same number as said: settled
     # A decoding that stops before the caller's correction, or misses its 不对, reads the
-    # number taken back (…二零九八，不对，我重说，…二零九三; …七七四九，对吗 heard 腰五八，二腰零，
-    # 七七四九 with a digit lost besides), and one of the read-back the
-    # caller corrected by naming the last digit (…四五幺七，对吗？不对，最后一个是九) hears
-    # the digit taken back: neither must outvote the correction.
+    # number taken back (…二零九八，不对，我重说，…二零九三; a read-back the caller then
+    # corrected, …七七四九，对吗, heard 腰五八，二腰零，七七四九 with a digit lost besides), and one
+    # of a read-back the caller corrected by naming the last digit (…四五幺七，对吗？不对，最后
+    # 一个是九) hears the digit taken back: neither must outvote the correction.
     ending = _named_ending(stretch.text)
+    if _swaps_for(ending, said, retracted):
+        said, retracted = retracted, said  # the one with the last digit the caller named
+        readings[0] = ("transcript", stretch.text, said)
     if not (said and ending and said.endswith(ending)):
         ending = None
+    read_back_corrected = retracted is not None and _corrected_after_read_back(stretch.text)
 
     def kept(reading: tuple[str, str, str | None]) -> bool:
         number = reading[2]
         if reading[0] == "transcript" or number is None:
             return True
-        if retracted is not None and not _CORRECTION_RE.search(reading[1]):
+        if read_back_corrected and not _CORRECTION_RE.search(reading[1]):
             return False  # it heard no correction: it reads the number taken back, misheard
         return number != retracted and (ending is None or number.endswith(ending))
 

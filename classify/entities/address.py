@@ -1522,7 +1522,13 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
     for cue in _TAKE_BACK_CUE_RE.finditer(text, address.end, until):
         reach = min(until, cue.end() + _TAKE_BACK_REACH)
         for read, _ in _house_numbers_after(text, cue.end(), reach):
-            number = _said_instead(read.removesuffix("号"), (first, *undoubled))
+            digits = read.removesuffix("号")
+            said_again = any(_without_shi(digits, old) == old for old in (first, *undoubled))
+            if said_again and text[cue.end() : cue.end() + 1] in _PAUSE_CHARS:
+                # the number first said, said again after a pause (不是，215号 after a
+                # read-back 251号); right after the cue it is the one denied (不是128号，是129号)
+                break
+            number = _said_instead(digits, (first, *undoubled))
             if number is not None:
                 taken = number + "号"
                 break

@@ -409,6 +409,15 @@ def test_a_house_number_taken_back_when_whisper_doubled_a_digit_of_the_first() -
     assert extract_addresses(text)[0].startswith("桥西区红旗大街233号")
 
 
+def test_the_number_said_again_after_a_wrong_read_back_stands() -> None:
+    # dev56: 215号 read back 251号, the caller: 不是，215号，215号 heard 1215号，1515号
+    text = (
+        "在桥西区中山多215号，华信大厦里头。我何对一下，中山多251号，华信大厦，是吗？"
+        "不是，1215号，1515号，好的"
+    )
+    assert extract_addresses(text)[0] == "桥西区中山路215号华信大厦"
+
+
 def test_a_house_number_taken_back_with_a_digit_whisper_added() -> None:
     # dev47: 一百三十七号 heard 1307号 after the agent read back 173号
     text = "义华区怀安东路173号，加核心承小区9号楼，对吗？，我不对，我说错淋，是1307号，1307，好的"

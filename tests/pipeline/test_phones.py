@@ -342,6 +342,44 @@ def test_readings_that_heard_no_correction_cannot_outvote_it() -> None:
     assert check is not None and check.phone == "15832107746"
 
 
+def test_the_last_digit_named_by_its_homophone_and_a_read_back_after_the_correction() -> None:
+    # dev57: 最后一位是四 heard 最后一位是死; the re-decodings of the read-back heard 不对 only
+    said = Segment(
+        1.0,
+        12.0,
+        "我姓马，电话136,3187,2054，我给您重复1.136,3187,2059，对吗？不对，最后一位是死，"
+        "不是9,2054，好的马女士",
+        "mono",
+    )
+    fake = FakeRedecoder(
+        {
+            "alone": "2054，我给您重复一点，136，318，2059，对吗，不对",
+            "spoken-digits": "二零五四。我给您重复一点，要三六三要八七。二零五九。对吗？不对。",
+            "spoken-digits-slow": "二零五四。我给您重复一遍，要三六三要八七二零五九。对吗？不对。",
+        }
+    )
+    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
+    assert check is not None and check.phone == "13631872054"
+    # dev55: the caller corrected herself, then the agent read the number back: the
+    # re-decodings of that read-back hear the number as corrected and count
+    said = Segment(
+        1.0,
+        12.0,
+        "我姓孙，留个家里做几百，031,872,361请，哀不对，说错了，是031,872,3615。孙女姓，"
+        "我跟您合对一下，031,872,3615，对吗？",
+        "mono",
+    )
+    fake = FakeRedecoder(
+        {
+            "alone": "我跟您合对一下，零三要要，八七四二，三六要五，对吗",
+            "spoken-digits": "我给您合对一下零三要要八七四二三六一五。对吗？",
+            "spoken-digits-slow": "我跟您合对一下零三要你要八七四二三六一五。对吗？",
+        }
+    )
+    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
+    assert check is not None and check.phone == "031187423615"
+
+
 def test_with_confirmed_puts_the_number_first() -> None:
     assert with_confirmed(["1", "2"], "2") == ["2", "1"]
     assert with_confirmed(["1"], "3") == ["3", "1"]
