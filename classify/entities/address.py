@@ -133,6 +133,7 @@ _TOWN_NEAR_COST = 0.75
 _TOWN_HEARD_AS = {"因村镇": "殷村镇"}
 # Characters that may stand between a county and its town (等, 的, 本, a pause).
 _COUNTY_TOWN_GAP = 3
+_LONG_TOWN = 4
 # A town with the road said after it (正定镇燕赵南大街), as one road.
 _TOWN_BEFORE_ROAD_RE = re.compile(r"^(.+?[镇乡])(?=.)")
 _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "ze", "jin", "jian", "cen", "xian"})  # ze: 这
@@ -251,7 +252,7 @@ _DOOR_NUMBER_CUE_RE = re.compile(r"门[牌排]号?码?|(?<=们)排|多少号")
 _DOOR_NUMBER_REACH = 18
 # 门牌 said before a house number in its sentence (门牌是…, 门牌号和小区呢，一百一十七号),
 # looked for a few sentences on.
-_LATE_DOOR_CUE_RE = re.compile(r"门[牌排]号?码?")
+_LATE_DOOR_CUE_RE = re.compile(r"门[牌排]号?码?|多少号[？?]")
 _LATE_DOOR_REACH = 80
 _FOUR_DIGITS = 4
 # Road suffixes Whisper may write as another word (大厅, 都, 录) before a house number, and
@@ -441,6 +442,7 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         # up to the next road (a compound named on its own between is the same place)
         until = next((a.start for a in addresses[i + 1 :] if a.road), len(text))
         _door_number_later(text, address, until)
+        _district_of_same_road(address, addresses[:i])
     for i, address in enumerate(addresses):
         # Up to another place (a read-back of the same road is no other place).
         other = (a.start for a in addresses[i + 1 :] if a.road and a.road != address.road)
@@ -493,6 +495,16 @@ def _door_number_after(text: str, address: Address) -> None:
         address.number, address.end = number, end
         _read_after_number(text, address)
         return
+
+
+def _district_of_same_road(address: Address, earlier: list[Address]) -> None:
+    """The district of the same road named earlier with it, for a road said again without
+    one (新华区，有一大街这边…核水烟小区在有一大街多少号？有一大街136号)."""
+    if not address.road or address.district or address.road.endswith(("镇", "乡")):
+        return
+    district = next((a.district for a in reversed(earlier) if a.road == address.road), "")
+    if district and address.inferred_district in ("", district):
+        address.district, address.inferred_district = district, ""
 
 
 def _door_number_later(text: str, address: Address, until: int) -> None:
@@ -712,6 +724,8 @@ def _village_spelt(village: str) -> str:
         ('西辛庄村', '西柳庄村', '北刘庄村')
         >>> _village_spelt("后马云村"), _village_spelt("李家云村"), _village_spelt("等东阳庄村")
         ('后马营村', '李家营村', '东杨庄村')
+        >>> _village_spelt("北流家庄村"), _village_spelt("北柳庄村")
+        ('北刘家庄村', '北柳庄村')
     """
     if not village.endswith("村") or len(village) < 3 or not all(map(is_han, village)):
         return village
@@ -740,6 +754,9 @@ def _village_spelt(village: str) -> str:
         keep = "东南西北前后上下大小新老中" + ("柳" if written == "柳" else "")
         if family not in _SURNAMES_BY_FREQUENCY and family not in keep:
             chars[-2] = _SURNAME_BY_SOUND.get(main_sound(family), family)
+    for i in range(len(chars) - 1):  # 北流家庄: a family's, 刘 (柳 before 庄 is the tree's)
+        if chars[i + 1] == "家" and chars[i] not in _SURNAMES_BY_FREQUENCY:
+            chars[i] = _SURNAME_BY_SOUND.get(main_sound(chars[i]), chars[i])
     return "".join(chars).replace("心庄", "辛庄") + "村"  # 西心中村: 辛庄, a village word
 
 
@@ -1027,15 +1044,19 @@ def _town_after_county(
             return None
         if gap and not is_han(text[start - 1]) and text[start - 1] not in _PAUSE_CHARS:
             return None
-        for name in _towns_of(county, gazetteer):
-            stop = start + len(name)
+        # a town of four characters or more may have lost its first (城户镇 for 新城铺镇)
+        for name, heard in [
+            *((n, n) for n in _towns_of(county, gazetteer)),
+            *((n, n[1:]) for n in _towns_of(county, gazetteer) if len(n) >= _LONG_TOWN),
+        ]:
+            stop = start + len(heard)
             if stop > len(text) or not all(is_han(ch) for ch in text[start:stop]):
                 continue
             said = text[start:stop]
             found = any(s <= start < e for s, e in taken)
             if found and said != name:
                 continue
-            costs = [loose_distance(h, w) for h, w in zip(said[:-1], name[:-1], strict=True)]
+            costs = [loose_distance(h, w) for h, w in zip(said[:-1], heard[:-1], strict=True)]
             if not _town_suffix_heard(said[-1], name[-1]):
                 continue
             if max(costs) > _TOWN_NEAR_COST or sum(c > 0 for c in costs) > 1:

@@ -527,6 +527,23 @@ def test_a_district_heard_with_qi_and_its_road_one_syllable_off() -> None:
     assert extract_addresses("第七中路12号") == ["第七中路12号"]
 
 
+def test_a_road_said_again_keeps_its_district_and_the_number_asked_for() -> None:
+    # dev57: the district named with the road first, the number with the road later
+    text = (
+        "新华区，有一大街这边，核水烟小区，三号楼，就是有烟从三楼扯了跟电线下来。"
+        "核水烟小区在有一大街多少号？有一大街136号，小区门口有个药店"
+    )
+    assert "新华区友谊大街136号" in extract_addresses(text)
+    # dev57: the number answered after the agent's 多少号？, a number taken back between
+    text = (
+        "小夕去，中山西路，那个圣井华廷小区，中山西路多少号？三百八，爱不对不对，说错了，"
+        "是三百一十八号，七号楼"
+    )
+    assert extract_addresses(text)[0] == "桥西区中山西路318号"
+    # dev57: a county's town with its first syllable lost (城户镇 for 新城铺镇)
+    assert extract_addresses("我家是郑定线，城户镇后退营村，二组")[0].startswith("正定县新城铺镇")
+
+
 def test_the_town_said_again_by_sound_is_not_doubled() -> None:
     # dev46: 零瘦线的，青铜镇，青铜镇南柳沟村 (灵寿县青同镇)
     text = "南柳沟村，就我们村东头那条河沟，我，是零瘦线的，青铜镇，青铜镇南柳沟村，上游有个厂"
