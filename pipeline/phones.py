@@ -245,6 +245,26 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
     return first, None
 
 
+def _one_per_prompt(
+    readings: list[tuple[str, str, str | None]], variants: Sequence[Variant]
+) -> list[tuple[str, str, str | None]]:
+    """``readings`` less those that give the same number as an earlier decoding with the
+    same prompt (the same prompt slowed down): such decodings share their slips (…六四七八
+    heard …六四七幺 by both against the transcript's 8, in every one of the nine calls of
+    dev54 to dev57 where the two agreed against a number the transcript read), so their
+    agreement is one vote, not two."""
+    prompt_of = {v.name: v.prompt for v in variants}
+    seen: set[tuple[str | None, str]] = set()
+    kept = []
+    for name, text, number in readings:
+        key = (prompt_of.get(name), number or "")
+        if name in prompt_of and number and key in seen:
+            continue
+        seen.add(key)
+        kept.append((name, text, number))
+    return kept
+
+
 def _swaps_for(ending: str | None, said: str | None, retracted: str | None) -> bool:
     """Whether the number taken back, not the one read as said, ends with the digits the
     caller named, the two numbers differing there only (不是9,2054 read as the 2059 said)."""
@@ -542,7 +562,8 @@ def confirm_phone(
             return False  # it heard no correction: it reads the number taken back, misheard
         return number != retracted and (ending is None or number.endswith(ending))
 
-    phone = vote([r for r in readings if kept(r)], retracted=retracted)
+    counted = _one_per_prompt([r for r in readings if kept(r)], variants)
+    phone = vote(counted, retracted=retracted)
     logger.info("phone check %s: %s -> %s", path.name, readings, phone)
     return PhoneCheck(phone=phone, readings=readings, stretch=stretch)
 

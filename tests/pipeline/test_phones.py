@@ -380,6 +380,23 @@ def test_the_last_digit_named_by_its_homophone_and_a_read_back_after_the_correct
     assert check is not None and check.phone == "031187423615"
 
 
+def test_two_decodings_with_one_prompt_are_one_vote() -> None:
+    # dev57: the transcript reads 159 3210 6478; the prompted decoding and its slowed twin
+    # both hear the last 八 as 幺 (the unprompted one reads no number)
+    said = Segment(1.0, 6.0, "二姓韩，韩姓的韩，电话是159，32106478", "caller")
+    fake = FakeRedecoder(
+        {
+            "alone": "韩信的韩，电话是159，321-647-8",
+            "spoken-digits": "韩信的韩，电话是159。三二一零六四七幺。",
+            "spoken-digits-slow": "韩信的韩，电话是腰五九，三二腰零六四七幺。",
+        }
+    )
+    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
+    assert check is not None and check.phone == "15932106478"
+    # the readings are all logged
+    assert [r[2] for r in check.readings][2:] == ["15932106471", "15932106471"]
+
+
 def test_with_confirmed_puts_the_number_first() -> None:
     assert with_confirmed(["1", "2"], "2") == ["2", "1"]
     assert with_confirmed(["1"], "3") == ["3", "1"]
