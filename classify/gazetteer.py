@@ -249,7 +249,7 @@ class Gazetteer:
         for spelling in self._by_length.get(len(said), ()):
             if spelling.place.kind != kind:
                 continue
-            cost = _cost(said, 0, spelling, range(len(said)))
+            cost = _cost(said, 0, spelling, range(len(said)), numeral_near=True)
             if max_near is not None and cost is not None and cost[1] > max_near:
                 continue
             if cost is not None and cost[0] + cost[1] * _NEAR <= max_cost:
@@ -349,11 +349,14 @@ def _match_at(text: str, end: int, spelling: _Spelling, suffix_cost: float) -> P
     return PlaceMatch(spelling.place, start, end, text[start:end], typos, near)
 
 
-def _cost(text: str, start: int, spelling: _Spelling, positions: range) -> tuple[int, int] | None:
+def _cost(
+    text: str, start: int, spelling: _Spelling, positions: range, numeral_near: bool = False
+) -> tuple[int, int] | None:
     """Wrong and near characters of ``spelling`` at ``start`` over ``positions``.
 
     None when more than one character is wrong, or when a wrong or near character is not
-    Chinese or changes a direction.
+    Chinese or changes a direction, or is a numeral (but one that sounds near, where
+    ``numeral_near``: 一滑区 for 裕华区 in a district's slot).
     """
     typos = near = 0
     for k in positions:
@@ -365,7 +368,9 @@ def _cost(text: str, start: int, spelling: _Spelling, positions: range) -> tuple
         distance = sound_distance(ch, spelling.sounds[k], spelling.usual[k])
         if distance == 0:
             continue
-        if not is_han(ch) or ch in _DIRECTIONS or want in _DIRECTIONS or ch in _NUMERALS:
+        if not is_han(ch) or ch in _DIRECTIONS or want in _DIRECTIONS:
+            return None
+        if ch in _NUMERALS and not (numeral_near and distance < _TYPO):
             return None
         if distance < _TYPO:
             near += 1

@@ -181,6 +181,7 @@ _MIXED_HUNDREDS_RE = re.compile(
     r"(?<![0-9])([1-9])00(零[一二三四五六七八九]|[一二三四五六七八九]?十[一二三四五六七八九]?)"
     r"(?=号|[\s，,。])"
 )
+_SHI_IN_VILLAGE_RE = re.compile(r"((?:^|(?<=[\s，,、。]))[东南西北前后])是([^\W\d]{1,2}村)")
 _CUN_AS_CUN_RE = re.compile(
     rf"((?:^|(?<=[\s，,、。]))[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}})[存寸](?=[\s，,、。]|$)"
 )
@@ -210,6 +211,7 @@ _VILLAGE_WORD_HEARD_AS = {
 }  # fmt: skip
 # The common surnames, most common first: a one-character name before 庄 is a family's
 # (后阳庄 -> 后杨庄).
+_QIAO_RE = re.compile("乔(?![家庄])")
 _SURNAMES_BY_FREQUENCY = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
     "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
@@ -394,7 +396,8 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         Addresses that name at least a district, road, landmark or compound.
     """
     gaz = gazetteer or load_gazetteer()
-    text = _qu_shi_respelt(_cun_respelt(respell_buildings(_hundreds_respelt(text))), gaz)
+    text = _cun_respelt(_shi_respelt(respell_buildings(_hundreds_respelt(text))))
+    text = _qu_shi_respelt(text, gaz)
     places = gaz.find(text)
     places = [m for m in places if _plausible_town(text, m, places)]
     places += _districts_by_sound(text, gaz, places)
@@ -726,6 +729,8 @@ def _village_spelt(village: str) -> str:
         ('后马营村', '李家营村', '东杨庄村')
         >>> _village_spelt("北流家庄村"), _village_spelt("北柳庄村")
         ('北刘家庄村', '北柳庄村')
+        >>> _village_spelt("东西乔村"), _village_spelt("乔家庄村")
+        ('东西桥村', '乔家庄村')
     """
     if not village.endswith("村") or len(village) < 3 or not all(map(is_han, village)):
         return village
@@ -738,6 +743,7 @@ def _village_spelt(village: str) -> str:
         chars[i] = _SURNAME_HEARD_AS.get(chars[i], chars[i])
         chars[i] = _VILLAGE_WORD_HEARD_AS.get(chars[i], chars[i])
     name = "".join(chars)
+    name = _QIAO_RE.sub("桥", name)  # 东西乔村: the bridge, 桥 (乔 a family before 家 or 庄)
     if len(name) >= 3 and name[-1] in "云银":  # 后怀云村, 西怀银村, 后马云村: 营, a village word
         name = name[:-1] + "营"
     name = name.replace("中头", "庄头")  # 东中头村: 庄头, a village word, its 庄 heard 中
@@ -834,6 +840,19 @@ def _hundreds_respelt(text: str) -> str:
     return _MIXED_HUNDREDS_RE.sub(
         lambda m: m.group(1) + number_to_arabic(m.group(2)).rjust(2, "0"), text
     )
+
+
+def _shi_respelt(text: str) -> str:
+    """``text`` with 石 written where Whisper wrote 是 right after a direction that begins a
+    village's name (东是桥村 for 东石桥村): 是 is in no village's name.
+
+    Examples:
+        >>> _shi_respelt("暗示都是桥村等"), _shi_respelt("我家东边是王庄村")
+        ('暗示都是桥村等', '我家东边是王庄村')
+        >>> _shi_respelt("零售现侵童镇，东是桥村，去的")
+        '零售现侵童镇，东石桥村，去的'
+    """
+    return _SHI_IN_VILLAGE_RE.sub(r"\1石\2", text)
 
 
 def _cun_respelt(text: str) -> str:

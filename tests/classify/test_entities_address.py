@@ -544,6 +544,17 @@ def test_a_road_said_again_keeps_its_district_and_the_number_asked_for() -> None
     assert extract_addresses("我家是郑定线，城户镇后退营村，二组")[0].startswith("正定县新城铺镇")
 
 
+def test_a_numeral_that_sounds_near_in_a_districts_slot() -> None:
+    # dev58: 裕华区 heard 一滑去 (yi for yu) right before the road
+    text = "请问是在哪里？一滑去东港路，就是那个大超市对面，任何院小区，东港路多少号，一百三十三号"
+    assert extract_addresses(text)[0] == "裕华区东岗路133号"
+    # numerals said as such before a road are still no district
+    assert extract_addresses("住了一三年，东岗路133号") == ["东岗路133号"]
+    assert extract_addresses("我家三楼，东岗路133号") == ["东岗路133号"]
+    # dev55: 东石桥村 heard 东是桥村 (是 in no village's name, 乔 before 村 is the bridge)
+    assert extract_addresses("零售现侵童镇，东是桥村，去的就是镇上")[0] == "灵寿县青同镇东石桥村"
+
+
 def test_the_town_said_again_by_sound_is_not_doubled() -> None:
     # dev46: 零瘦线的，青铜镇，青铜镇南柳沟村 (灵寿县青同镇)
     text = "南柳沟村，就我们村东头那条河沟，我，是零瘦线的，青铜镇，青铜镇南柳沟村，上游有个厂"
