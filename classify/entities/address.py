@@ -223,6 +223,7 @@ for _surname in _SURNAMES_BY_FREQUENCY:
 # 庄, the commonest character of village names, and 中 as Whisper hears it at a name's end.
 _ZHUANG_SOUND = main_sound("庄")
 _ZHONG_SOUND = main_sound("中")
+_ZHANG_SOUND = main_sound("章")
 # Between an address and the district said after it: pauses, at most two stray characters,
 # and 我们是 or the like (…三号楼二单元，我们是正定县).
 _DISTRICT_AFTER_GAP_RE = re.compile(
@@ -731,6 +732,8 @@ def _village_spelt(village: str) -> str:
         ('北刘家庄村', '北柳庄村')
         >>> _village_spelt("东西乔村"), _village_spelt("乔家庄村")
         ('东西桥村', '乔家庄村')
+        >>> _village_spelt("北郭章村"), _village_spelt("北章村")
+        ('北郭庄村', '北张村')
     """
     if not village.endswith("村") or len(village) < 3 or not all(map(is_han, village)):
         return village
@@ -749,6 +752,8 @@ def _village_spelt(village: str) -> str:
     name = name.replace("中头", "庄头")  # 东中头村: 庄头, a village word, its 庄 heard 中
     chars = list(name)
     if main_sound(chars[-1]) == _ZHONG_SOUND and village != "城中村":  # an urban village
+        chars[-1] = "庄"
+    if len(chars) >= 3 and main_sound(chars[-1]) == _ZHANG_SOUND:  # 北郭章村: 庄, its u lost
         chars[-1] = "庄"
     chars[0] = _DIRECTION_BY_SOUND.get(main_sound(chars[0]), chars[0])
     if chars[0] not in _SURNAMES_BY_FREQUENCY:  # 钱家庄 and 侯庄 are families' (厚杨庄 -> 后杨庄)

@@ -551,6 +551,9 @@ def test_a_numeral_that_sounds_near_in_a_districts_slot() -> None:
     # numerals said as such before a road are still no district
     assert extract_addresses("住了一三年，东岗路133号") == ["东岗路133号"]
     assert extract_addresses("我家三楼，东岗路133号") == ["东岗路133号"]
+    # dev59: 辛集市旧城镇北郭庄村 heard 心急事就成正北郭章村 (庄 heard 章 at a long name's end)
+    text = "具体位置在哪儿？心急事就成正北郭章村二组，拉鸡点就在二组村口"
+    assert extract_addresses(text)[0] == "辛集市旧城镇北郭庄村"
     # dev55: 东石桥村 heard 东是桥村 (是 in no village's name, 乔 before 村 is the bridge)
     assert extract_addresses("零售现侵童镇，东是桥村，去的就是镇上")[0] == "灵寿县青同镇东石桥村"
 
