@@ -379,7 +379,7 @@ def test_routine_agent_words_are_no_triage(call: str) -> None:
         # the urgency model or the agent's triage
         ("红绿灯全面了，四个方向都不亮，现在正是下班点儿，车都抢着走", "路口信号灯全灭"),
         ("这个路口红绿东全灭了，一个都不亮，刚才差点儿把一个骑电动车的给撞了", "路口信号灯全灭"),
-        ("有个人手里拿这刀，真的是刀，正在那儿追着人砍门", "持刀伤人"),
+        ("有个人手里拿这刀，真的是刀，正在那儿追着人砍门", "持械伤人"),
         ("有两人正在砸车窗偷东西，已经砸了两辆了", "正在撬门入室"),
         ("孩子就开始吐，拉肚子，我媳妇也吐，我这会儿肚子也折腾", "群体食物中毒"),
         (
@@ -389,7 +389,12 @@ def test_routine_agent_words_are_no_triage(call: str) -> None:
         ("我们一家子中午在熟识店买的路征，吃完了这会儿钱都上吐下写的", "群体食物中毒"),
         ("我们一家三口中午在那吃的马辣汤，回来俩中头全土门，还拉肚子", "群体食物中毒"),
         ("一个小伙子躺地上门，拿刀拿个还在那儿央央", "人员受伤"),
-        ("我们楼底下打起来了，好几个人，有个拿著刀的，还有林棍子的", "持刀伤人"),
+        ("我们楼底下打起来了，好几个人，有个拿著刀的，还有林棍子的", "持械伤人"),
+        # thirteenth session (dev54-dev56): a bottle swung at heads in a fight, a scald, water
+        # about to reach an electrical box (淹 heard 焰)
+        ("烧烤摊上打起来了，好几个人，有个人拿这酒瓶自砸人，现在还在打门", "持械伤人"),
+        ("暖气管子崩了，满楼道都是热气，对门老太太刚才烫著手临", "人员受伤"),
+        ("一楼楼道里全是水，地下室有配电箱，水焰看就要焰到电箱了", "触电危险"),
         ("我们楼外墙的磁针正在往下掉，刚才有掉下来一大块", "坠物或倒塌危险"),
         ("对门那家有两个人正在敲门，拿著龙斯刀和敲棍，那家人出去旅游了", "正在撬门入室"),
         ("井戴没了，就剩个大黑苦农，晚上那块儿路灯还不亮", "设施隐患且有危险"),
@@ -422,6 +427,10 @@ def test_urgent_calls_the_rules_had_left_to_the_model(text: str, label: str) -> 
         "这两天树叶子正在往下掉，扫都扫不过来",
         # a smell that is strong (冲) is no smoke rising, nor a burning that happens nightly
         "天天晚上在院子里烧那些塑料皮子，电线皮、冒黑烟、味儿特别冲，一烧起来全村都是那股臭味",
+        # thirteenth session: a bottle in a shop, a cup too hot to hold, a drawing of a flame
+        "我拿着酒瓶子去超市换了一箱新的",
+        "水杯太烫了，我拿不住",
+        "孩子画了一个火焰，贴在电箱上了",
         # thirteenth session (dev54): a manhole cover sunk a little is a repair ticket
         "下水景盖，不知道咋了，往下塌了一点，吹一压就光当光当响",
     ],

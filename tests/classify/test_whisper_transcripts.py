@@ -3,9 +3,10 @@
 The transcripts (``data/transcripts/whisper_base_calls.jsonl``, see its README) keep
 Whisper's errors in digits, place names and danger words. Some calls cannot be read right
 (two digits wrong, a road name garbled beyond recognition), so the checks are totals, set a
-little below what the extractors achieve (phones 602/856 from the text alone with 123 wrong,
-addresses 143/856 exactly and 345/856 up to a compound-name character, 230 of the 231 urgent
-calls and one false alarm, in the twelfth session; the urgent call the rules miss, dev40's
+little below what the extractors achieve (phones 674/952 from the text alone with 128 wrong,
+addresses 191/952 exactly, 425/952 up to a compound-name character and 756/952 up to the
+house number or village, 254 of the 255 urgent calls and one false alarm, in the thirteenth
+session; the urgent call the rules miss, dev40's
 signal pole knocked askew, 眼看就要倒了 heard 眼看就要到了, is the urgency model's to
 flag; the false alarm is below). Corrections (不对，最后是…) are the pipeline's phone
 check's to read, so a number taken back still counts as wrong here.
@@ -17,6 +18,7 @@ too. The urgency model is trained on these very transcripts, so it is judged hel
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +62,15 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 856
-    sets = {"sample", *(f"dev{n}" for n in range(1, 54))}
+    assert len(calls) == 952
+    sets = {"sample", *(f"dev{n}" for n in range(1, 60))}
     assert {c["set"] for c in calls} == sets
     assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 595
+    assert right >= 667
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -76,7 +78,7 @@ def test_wrong_phone_numbers_are_rare(results: list) -> None:
     wrong = [
         call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
     ]
-    assert len(wrong) <= 126, wrong
+    assert len(wrong) <= 131, wrong
 
 
 def test_addresses(results: list) -> None:
@@ -84,8 +86,19 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 139
-    assert loose >= 338
+    assert exact >= 186
+    assert loose >= 418
+
+
+def test_address_cores(results: list) -> None:
+    """District, road and house number (up to 村 for a village) right, as the benchmark's
+    ``address core`` counts them."""
+    core = 0
+    for call, _, addresses, _ in results:
+        truth = call["address"]
+        m = re.match(r"^(.*?\d+号)(?!楼)", truth) or re.match(r"^(.*?村)", truth)
+        core += bool(addresses) and addresses[0].startswith(m.group(1) if m else truth)
+    assert core >= 749
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:
