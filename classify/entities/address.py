@@ -175,16 +175,18 @@ _SPELT_RE = re.compile(
     rf"(?:^|(?<=[\s，,、。？?！!]))([{_HAN}]{{2}})的([{_HAN}])(?=[\s，,、。？?！!]|$)"
 )
 _NOT_SPELT = _NOT_IN_VILLAGE_NAME + "村镇乡区县市路街道号楼小园院家上下里外边话"
-# 村 heard 喷 at the end of a village's name right after its town.
 # Hundreds in digits, tens and units in words (200零九, 300一十六), before 号 or a pause.
 _MIXED_HUNDREDS_RE = re.compile(
     r"(?<![0-9])([1-9])00(零[一二三四五六七八九]|[一二三四五六七八九]?十[一二三四五六七八九]?)"
     r"(?=号|[\s，,。])"
 )
+# 石 heard 是 right after the direction that begins a village's name (东是桥村).
 _SHI_IN_VILLAGE_RE = re.compile(r"((?:^|(?<=[\s，,、。]))[东南西北前后])是([^\W\d]{1,2}村)")
+# 村 heard 存 or 寸 (its very sound) ending a name said alone between pauses.
 _CUN_AS_CUN_RE = re.compile(
     rf"((?:^|(?<=[\s，,、。]))[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}})[存寸](?=[\s，,、。]|$)"
 )
+# 村 heard 喷 at the end of a village's name right after its town.
 _PEN_AS_CUN_RE = re.compile(rf"([镇乡][^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}?)喷(?=[\s，,、。的]|$)")
 # Direction characters that begin village names (南铜冶村), by their reading.
 _DIRECTION_BY_SOUND = {main_sound(ch): ch for ch in "东南西北"}

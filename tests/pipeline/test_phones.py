@@ -296,105 +296,76 @@ def test_a_retracted_number_cannot_outvote_the_correction() -> None:
     assert check is not None and check.phone == "18531162098"
 
 
+def _checked(said: str, alone: str, digits: str, digits_slow: str) -> str | None:
+    """The number the phone check settles on for one stretch ``said`` (on one channel) and
+    the three re-decodings of it."""
+    fake = FakeRedecoder(
+        {"alone": alone, "spoken-digits": digits, "spoken-digits-slow": digits_slow}
+    )
+    check = confirm_phone(Path("x.wav"), transcript_of(Segment(1.0, 12.0, said, "mono")), fake)
+    assert check is not None
+    return check.phone
+
+
 def test_readings_of_a_read_back_cannot_outvote_the_last_digit_named() -> None:
     # dev55: the agent read back …4517, the caller said 不对，最后一个是九; Whisper wrote the
     # read-back as 4519, the re-decodings hear the 7 (请) taken back
-    said = Segment(
-        1.0,
-        12.0,
+    read_back = "四先生，我重复一下，零三要要，八七二六，四五要请，对吗？"
+    slow = "我重复一下零三一一，八七二六，四五一一，对吗？不对，最后一个"
+    said = (
         "按家坐进，03111,8726,4519。此先生，我重复一下，03111,8726,4519，对吗？"
-        "不对，最后一个是9,4519。好的，4519",
-        "mono",
+        "不对，最后一个是9,4519。好的，4519"
     )
-    fake = FakeRedecoder(
-        {
-            "alone": "四先生，我重复一下，零三要要，八七二六，四五要请，对吗？",
-            "spoken-digits": "四先生，我重复一下，零三要要，八七二六，四五要请，对吗？",
-            "spoken-digits-slow": "我重复一下零三一一，八七二六，四五一一，对吗？不对，最后一个",
-        }
-    )
-    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
-    assert check is not None and check.phone == "031187264519"
+    assert _checked(said, read_back, read_back, slow) == "031187264519"
     # without the digit named, the readings win as usual
-    plain = Segment(1.0, 4.0, "按家坐进，03111,8726,4519。", "mono")
-    check = confirm_phone(Path("x.wav"), transcript_of(plain), fake)
-    assert check is not None and check.phone == "031187264517"
+    assert _checked("按家坐进，03111,8726,4519。", read_back, read_back, slow) == "031187264517"
 
 
 def test_readings_that_heard_no_correction_cannot_outvote_it() -> None:
     # dev56: 最后是46,7746 after the agent's …7749; the re-decodings stop at 对吗 and one of
     # them lost a digit of the read-back besides (二腰零 for 三二幺零)
-    said = Segment(
-        1.0,
-        12.0,
+    said = (
         "我信叫电话158,3210,7746，跟您合对一下158,3210,7749，对吗？不对，最后是46,7746，"
-        "你们快点派交警过来吧",
-        "mono",
+        "你们快点派交警过来吧"
     )
-    fake = FakeRedecoder(
-        {
-            "alone": "7,7,4,6，跟您合对一下，158，3,2,1,0，7,7,4,9，对吗",
-            "spoken-digits": "七七四六。 跟您合对一下，腰五八，二腰零，七七四九，对吗？",
-            "spoken-digits-slow": "七七四六，跟您合作一下，腰五八，二腰零，七七四九，对吗？",
-        }
-    )
-    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
-    assert check is not None and check.phone == "15832107746"
+    alone = "7,7,4,6，跟您合对一下，158，3,2,1,0，7,7,4,9，对吗"
+    digits = "七七四六。 跟您合对一下，腰五八，二腰零，七七四九，对吗？"
+    slow = "七七四六，跟您合作一下，腰五八，二腰零，七七四九，对吗？"
+    assert _checked(said, alone, digits, slow) == "15832107746"
 
 
 def test_the_last_digit_named_by_its_homophone_and_a_read_back_after_the_correction() -> None:
     # dev57: 最后一位是四 heard 最后一位是死; the re-decodings of the read-back heard 不对 only
-    said = Segment(
-        1.0,
-        12.0,
+    said = (
         "我姓马，电话136,3187,2054，我给您重复1.136,3187,2059，对吗？不对，最后一位是死，"
-        "不是9,2054，好的马女士",
-        "mono",
+        "不是9,2054，好的马女士"
     )
-    fake = FakeRedecoder(
-        {
-            "alone": "2054，我给您重复一点，136，318，2059，对吗，不对",
-            "spoken-digits": "二零五四。我给您重复一点，要三六三要八七。二零五九。对吗？不对。",
-            "spoken-digits-slow": "二零五四。我给您重复一遍，要三六三要八七二零五九。对吗？不对。",
-        }
-    )
-    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
-    assert check is not None and check.phone == "13631872054"
+    alone = "2054，我给您重复一点，136，318，2059，对吗，不对"
+    digits = "二零五四。我给您重复一点，要三六三要八七。二零五九。对吗？不对。"
+    slow = "二零五四。我给您重复一遍，要三六三要八七二零五九。对吗？不对。"
+    assert _checked(said, alone, digits, slow) == "13631872054"
     # dev55: the caller corrected herself, then the agent read the number back: the
     # re-decodings of that read-back hear the number as corrected and count
-    said = Segment(
-        1.0,
-        12.0,
+    said = (
         "我姓孙，留个家里做几百，031,872,361请，哀不对，说错了，是031,872,3615。孙女姓，"
-        "我跟您合对一下，031,872,3615，对吗？",
-        "mono",
+        "我跟您合对一下，031,872,3615，对吗？"
     )
-    fake = FakeRedecoder(
-        {
-            "alone": "我跟您合对一下，零三要要，八七四二，三六要五，对吗",
-            "spoken-digits": "我给您合对一下零三要要八七四二三六一五。对吗？",
-            "spoken-digits-slow": "我跟您合对一下零三要你要八七四二三六一五。对吗？",
-        }
-    )
-    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
-    assert check is not None and check.phone == "031187423615"
+    alone = "我跟您合对一下，零三要要，八七四二，三六要五，对吗"
+    digits = "我给您合对一下零三要要八七四二三六一五。对吗？"
+    slow = "我跟您合对一下零三要你要八七四二三六一五。对吗？"
+    assert _checked(said, alone, digits, slow) == "031187423615"
 
 
 def test_two_decodings_with_one_prompt_are_one_vote() -> None:
     # dev57: the transcript reads 159 3210 6478; the prompted decoding and its slowed twin
     # both hear the last 八 as 幺 (the unprompted one reads no number)
-    said = Segment(1.0, 6.0, "二姓韩，韩姓的韩，电话是159，32106478", "caller")
-    fake = FakeRedecoder(
-        {
-            "alone": "韩信的韩，电话是159，321-647-8",
-            "spoken-digits": "韩信的韩，电话是159。三二一零六四七幺。",
-            "spoken-digits-slow": "韩信的韩，电话是腰五九，三二腰零六四七幺。",
-        }
-    )
-    check = confirm_phone(Path("x.wav"), transcript_of(said), fake)
-    assert check is not None and check.phone == "15932106478"
-    # the readings are all logged
-    assert [r[2] for r in check.readings][2:] == ["15932106471", "15932106471"]
+    said = "二姓韩，韩姓的韩，电话是159，32106478"
+    alone = "韩信的韩，电话是159，321-647-8"
+    digits = "韩信的韩，电话是159。三二一零六四七幺。"
+    slow = "韩信的韩，电话是腰五九，三二腰零六四七幺。"
+    assert _checked(said, alone, digits, slow) == "15932106478"
+    # a twin that reads another number than its twin keeps its vote (here the transcript's)
+    assert _checked(said, alone, digits, slow.replace("七幺", "七八")) == "15932106478"
 
 
 def test_with_confirmed_puts_the_number_first() -> None:
