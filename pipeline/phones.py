@@ -226,10 +226,13 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
             continue
         after = extract_phones(_CUE + text[correction.end() :])
         corrected = [p for p in after if not _echoes(p, shown)]
-        if corrected:  # 幺三八…，不对，是幺三九…: the number after the correction
-            return corrected[0], (first if corrected[0] != first else None)
         said_before = extract_phones(_CUE + text[: correction.start()])
         before = [p for p in phones if p in said_before]
+        if corrected:  # 幺三八…，不对，是幺三九…: the number after the correction
+            # taken back: the number said last before the correction (a read-back the caller
+            # rejects, …八四五一，对吗？最后一位不对，…八四五七), else the first
+            taken = next((p for p in reversed(before) if p != corrected[0]), None)
+            return corrected[0], taken or (first if corrected[0] != first else None)
         mended = _mend_group(before[-1], text[correction.end() :]) if before else None
         if mended:  # …四四八七，是吧？不对，最后是四四七八: one group said again
             return mended, before[-1]

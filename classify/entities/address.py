@@ -162,11 +162,11 @@ _VILLAGE_JUST_BEFORE_RE = re.compile(
     rf"[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村{_VILLAGE_DE}?[\s，,、]{{0,2}}$"
 )
 # ... and one named a little before its town, words between: how far (characters) it may
-# be, and its form: a name of three or four characters after a pause, 是 or 在 (one of two may
-# be 我们 heard 阿门), no 村民, 村委, 村里 or 村口.
+# be, and its form: a name of three or four characters after a pause, 是 (or 时, as heard)
+# or 在 (one of two may be 我们 heard 阿门), no 村民, 村委, 村里 or 村口.
 _VILLAGE_REACH = 40
 _VILLAGE_NAMED_RE = re.compile(
-    rf"(?:(?<![^\W\d])|(?<=[是在]))([^\W\d{_NOT_IN_VILLAGE_NAME}]{{3,4}}村)(?![民委里子口])"
+    rf"(?:(?<![^\W\d])|(?<=[是在时]))([^\W\d{_NOT_IN_VILLAGE_NAME}]{{3,4}}村)(?![民委里子口])"
 )
 # A character spelt out by a word that holds it (树林的林, 幸福的福); what is never spelt so
 # (the words of a place's kind, and words like 我们的们 or 电话的话).
@@ -299,9 +299,9 @@ _HOUSE_NUMBER_AHEAD_RE = re.compile(
 _HESITATION_RE = re.compile(
     r"(?:[\s，,、]{0,2}(?:嗯|就?那[个哥]|这个|就是)?[\s，,、]{0,2}"
     r"(?:[零〇一二两三四五六七八九十百千]+|\d{1,4}零?)[几级起多]?"
-    # 几来着 as heard (八十几来着: 80近来至, 80进来这; 一百零几来着: 100零起来著), the number
-    # perhaps said whole right after
-    r"(?:(?:来[着著])?(?=[\s，,、])|[近进今紧]?来[着著这至镇](?=[\s，,、0-9零一二两三四五六七八九]))"
+    # 几来着 as heard (八十几来着: 80近来至, 80进来这; 一百零几来着: 100零起来著; 580戒来阵),
+    # the number perhaps said whole right after
+    r"(?:(?:来[着著])?(?=[\s，,、])|[近进今紧戒]?来[着著这至镇阵](?=[\s，,、0-9零一二两三四五六七八九]))"
     r")*"
 )
 # A number said in two breaths: hundreds, a pause, then its tens (三百，一十六号; 一十 is how

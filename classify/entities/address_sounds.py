@@ -237,6 +237,8 @@ def _suffix_ending_at(text: str, pos: int, end: int, stop_chars: str, by_sound: 
         said = text[end - len(suffix) : end]
         if not (_suffix_sounds_like(said, suffix) if by_sound else said == suffix):
             continue
+        if by_sound and text.startswith("村", end):
+            continue  # 西韩家云村: a village's name goes on to its 村, no 家园 in it
         # 园 ends many words (园林, 住院 misheard): only at a pause or before a building.
         one_char_guess = len(suffix) == 1 and (by_sound or suffix == "园")
         if one_char_guess and not _ONE_CHAR_END_RE.match(text, end):

@@ -558,6 +558,18 @@ def test_a_numeral_that_sounds_near_in_a_districts_slot() -> None:
     assert extract_addresses("零售现侵童镇，东是桥村，去的就是镇上")[0] == "灵寿县青同镇东石桥村"
 
 
+def test_dev60_village_and_number_forms() -> None:
+    # the village before its town after 这是 heard 这时, a landmark between
+    text = "阿门这时东岔口村，东边那个岔口，青童阵门，灵受现青童阵，就在村当间而那个大怀术底下"
+    assert extract_addresses(text)[0] == "灵寿县青同镇东岔口村"
+    # 几来着 heard 戒来阵 in a hesitation before the number
+    text = "消息去，周山西路，那个500 580戒来阵，583号，康明小七，4号楼"
+    assert extract_addresses(text)[0] == "桥西区中山西路583号康明小区4号楼"
+    # 营 heard 云 before 村: no 家园 by sound inside a village's name
+    text = "请问计体室哪个村？正定先先安静西韩家云村，村东头达膨子哪家就是"
+    assert extract_addresses(text)[0] == "正定县新安镇西韩家营村"
+
+
 def test_the_town_said_again_by_sound_is_not_doubled() -> None:
     # dev46: 零瘦线的，青铜镇，青铜镇南柳沟村 (灵寿县青同镇)
     text = "南柳沟村，就我们村东头那条河沟，我，是零瘦线的，青铜镇，青铜镇南柳沟村，上游有个厂"

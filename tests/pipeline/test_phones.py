@@ -356,6 +356,19 @@ def test_the_last_digit_named_by_its_homophone_and_a_read_back_after_the_correct
     assert _checked(said, alone, digits, slow) == "031187423615"
 
 
+def test_a_read_back_the_caller_rejects_is_the_number_taken_back() -> None:
+    # dev60: 最后一位不对 after the agent's …八四五一; the caller's number was said first and
+    # again after; the re-decodings of the read-back cannot outvote it
+    said = (
+        "电话央三九，三央二六八四五七，我给您合对一下，央三九，三央二六八四五一，对吗？"
+        "最后一位不对，四七八四五七，好的，央三九，三央二六八四五七"
+    )
+    alone = "845区，我跟您合对一下，139，3126，8451，对吗"
+    digits = "八四五，我给您核对一下要三九三一二六八四五一对吗"
+    slow = "八四五七。我给您核对一下，要三九。三一二六，八四五一。对吗？"
+    assert _checked(said, alone, digits, slow) == "13931268457"
+
+
 def test_two_decodings_with_one_prompt_are_one_vote() -> None:
     # dev57: the transcript reads 159 3210 6478; the prompted decoding and its slowed twin
     # both hear the last 八 as 幺 (the unprompted one reads no number)
