@@ -60,9 +60,12 @@ _TAIL_HEARD = 6
 # A mobile number's last two groups, which a short decoding may catch alone, and its head.
 _TAIL_DIGITS = 8
 _MOBILE_HEAD_RE = re.compile(r"1[3-9]\d")
-# 区 right after a run of digits and before a pause: a last 七 misheard (06552区 for 065527).
-# Only here, where the stretch is a number being read out; elsewhere 区 ends an address.
-_TRAILING_QI_RE = re.compile(r"([0-9零幺一二三四五六七八九]{2,})区(?=$|[\s，,。.！!？?；;])")
+# 区 or 星 right after a run of digits and before a pause: a last 七 misheard (06552区 for
+# 065527; 要八四星 for 幺八四七, in the eleventh and thirteenth sessions' sets). Only here,
+# where the stretch is a number being read out; elsewhere 区 ends an address.
+_TRAILING_QI_RE = re.compile(
+    r"([0-9零幺要腰一二三四五六七八九]{2,})[区星](?=$|[\s，,。.！!？?；;])"
+)
 # 七 heard as 区 right after 幺 as Whisper writes it (要区区，三要要… for 幺七七，三幺幺…).
 _QI_AFTER_YAO_RE = re.compile(r"(?<=[要腰幺])区+")
 # 四 heard as 十 between two digits (三五八二二十零三幺六) or ending a group (七六二十，): no

@@ -134,6 +134,10 @@ _TOWN_HEARD_AS = {"因村镇": "殷村镇"}
 # Characters that may stand between a county and its town (等, 的, 本, a pause).
 _COUNTY_TOWN_GAP = 3
 _LONG_TOWN = 4
+# How far after a house number the take-back cue of a number restated later may begin.
+_RESTATED_CUE_REACH = 6
+# Particles Whisper writes for the direction that begins a village's name after its town.
+_VILLAGE_LEAD_HEARD = {"被": "北", "都": "东"}
 # A town with the road said after it (正定镇燕赵南大街), as one road.
 _TOWN_BEFORE_ROAD_RE = re.compile(r"^(.+?[镇乡])(?=.)")
 _TOWN_SUFFIX_SOUNDS = frozenset({"zen", "ze", "jin", "jian", "cen", "xian"})  # ze: 这
@@ -145,7 +149,8 @@ _NOT_IN_VILLAGE_NAME = "我你他她们这那哪个的了在是就都也还很"
 # A village right after a town (梅花镇，梅花村, 于家乡于家村, 院头镇的，石槽沟村; 全体村民 are
 # villagers, not a village).
 _VILLAGE_AFTER_RE = re.compile(
-    rf"的?[\s，,、]{{0,2}}[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}村(?![民委])"
+    rf"的?[\s，,、]{{0,2}}(?:[^\W\d{_NOT_IN_VILLAGE_NAME}]{{2,4}}|[被都][^\W\d{_NOT_IN_VILLAGE_NAME}]{{1,3}})"
+    r"村(?![民委])"
 )
 # The 的 after a village, as heard (本, 等, 门, 白 or 板).
 _VILLAGE_DE = "[的本等门白板]"
@@ -453,7 +458,9 @@ def parse_addresses(text: str, gazetteer: Gazetteer | None = None) -> list[Addre
         # Up to another place (a read-back of the same road is no other place).
         other = (a.start for a in addresses[i + 1 :] if a.road and a.road != address.road)
         until = next(other, len(text))
-        number = _number_taken_back(text, address, until)
+        number = _number_taken_back(text, address, until) or _number_restated(
+            text, address, addresses[i + 1 :]
+        )
         village = _village_taken_back(text, address, addresses[i + 1 :])
         if number or village:
             address.number = number or address.number
@@ -1506,10 +1513,13 @@ def _next_part(
             return "number", number[0], number[2]
     if stage < _ORDER.index("compound") and not _COUNTED_RE.match(text, pos):
         compound = compound_at(text, pos, _SLOT_STOP_CHARS)
-        if compound is None and address.road.endswith(("镇", "乡")) and text.startswith("被", pos):
-            # a village's 北 heard 被 right after its town (范庄镇等，被王村)
-            village = compound_at(text, pos, _SLOT_STOP_CHARS.replace("被", ""))
-            compound = village if village is not None and village[0].endswith("村") else None
+        lead = _VILLAGE_LEAD_HEARD.get(text[pos : pos + 1])
+        if compound is None and address.road.endswith(("镇", "乡")) and lead:
+            # a village's 北 heard 被, 东 heard 都, right after its town (范庄镇等，被王村;
+            # 新成谱证都梦村)
+            village = compound_at(text, pos, _SLOT_STOP_CHARS.replace(text[pos], ""))
+            if village is not None and village[0].endswith("村"):
+                compound = (lead + village[0][1:], village[1])
         if compound is not None:
             return "compound", compound[0], compound[1]
     if stage < _ORDER.index("building"):
@@ -1580,6 +1590,26 @@ def _number_taken_back(text: str, address: Address, until: int) -> str | None:
                 taken = number + "号"
                 break
     return taken
+
+
+def _number_restated(text: str, address: Address, later: list[Address]) -> str | None:
+    """The house number of the same road said again after a take-back cue, one digit or two
+    swapped off the first (红旗大街211号，我不对说错了12117号…红旗大街217号: the number said
+    in the correction garbled, the read-back of the road with it clear), else None."""
+    if not address.number:
+        return None
+    first = address.number.removesuffix("号")
+    for other in later:
+        if other.road != address.road or not other.number:
+            continue
+        number = other.number.removesuffix("号")
+        # the cue right after the number, in its sentence (电话不对 a sentence on is the phone's)
+        cue = _TAKE_BACK_CUE_RE.search(text, address.end, address.end + _RESTATED_CUE_REACH)
+        before_cue = text[address.end : cue.start()] if cue else ""
+        if cue and not _SENTENCE_END_RE.search(before_cue) and number != first:
+            return other.number if near_number(number, first) else None
+        return None
+    return None
 
 
 def _said_instead(read: str, said: Iterable[str]) -> str | None:

@@ -9,8 +9,8 @@ correction may name only the group it mends).
 
 from __future__ import annotations
 
-# 不对, which Whisper writes 补队, 部队 or 补兑 on an 8 kHz line (哎，不对不对 -> 埃补队补队).
-NOT_RIGHT = "[不补部][对队兑]"
+# 不对, which Whisper writes 补队, 部队, 补兑 or 无对 on an 8 kHz line (哎，不对不对 -> 埃补队补队).
+NOT_RIGHT = "[不补部无][对队兑]"
 # The caller saying outright that they misspoke.
 SAID_WRONG = "说错了|说差了"
 # ... or that they swapped digits (381, not 318).

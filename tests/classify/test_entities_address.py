@@ -570,6 +570,20 @@ def test_dev60_village_and_number_forms() -> None:
     assert extract_addresses(text)[0] == "正定县新安镇西韩家营村"
 
 
+def test_dev61_village_lead_and_a_number_restated_with_the_road() -> None:
+    # 东 heard 都 at the start of the village right after its town
+    text = "我是证定现新成谱证能，向反应依向。请问是每个村。新成谱证都梦村，就在村南那条水泥路边上"
+    assert extract_addresses(text)[0] == "正定县新城铺镇东孟村"
+    assert extract_addresses("赵县范庄镇都去过了") == ["赵县范庄镇"]
+    # 211号，我不对说错了 and the number said in the correction garbled; the road and the
+    # number said again clear
+    text = "小青七红其大家211号，我不对说错了12117号，立警院小青南门外边。红其大家217号，立警院"
+    assert extract_addresses(text)[0] == "桥西区红旗大街217号"
+    # a 不对 a sentence on is not the number's
+    text = "红旗大街211号，丽景苑小区。电话不对。红旗大街217号那家也是"
+    assert extract_addresses(text)[0].startswith("桥西区红旗大街211号")
+
+
 def test_the_town_said_again_by_sound_is_not_doubled() -> None:
     # dev46: 零瘦线的，青铜镇，青铜镇南柳沟村 (灵寿县青同镇)
     text = "南柳沟村，就我们村东头那条河沟，我，是零瘦线的，青铜镇，青铜镇南柳沟村，上游有个厂"

@@ -129,6 +129,14 @@ def test_read_number_reads_a_trailing_qu_as_seven() -> None:
     assert read_number("请问您的联系电话。，18931-06552区，我先下楼了") == "18931065527"
     assert read_number("电话199,3125,068区。") == "19931250687"
     assert read_number("地址是新华区，电话18931065527") == "18931065527"
+    # dev61: 七 heard 星 ending the last group
+    assert read_number("我认好，电话要三八，三二六五，要八四星") == "13832651847"
+
+
+def test_bu_dui_heard_wu_dui_is_a_correction() -> None:
+    # dev61: 不对 heard 无对 after the agent's wrong read-back
+    text = "电话十一五八，3207六四要九，158三二零七六四要七，对吗？无对，最后一个是九，六四要九"
+    assert read_number(text) == "15832076419"
 
 
 def test_read_number_reads_shi_between_digits_as_si_when_nothing_else_fits() -> None:
