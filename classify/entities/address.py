@@ -97,7 +97,7 @@ _DISTRICT_GAP_RE = re.compile(
 # What may stand between a district said (with a compound, perhaps) and the road and number
 # said after it: pauses, 那边儿, then 在 or 就在 (御泉湾小区，在石铜路上).
 _DISTRICT_BEFORE_GAP_RE = re.compile(
-    r"(?:那边|这边|那块|那片)?儿?[\s，,、]{0,2}(?:就是|就在|在|是)?[\s，,、]{0,2}"
+    r"(?:那边|这边|那块|那片)?儿?[\s，,、]{0,2}(?:就是|就在|在|是)?(?:那个|这个)?[\s，,、]{0,2}"
 )
 _STANDALONE_RE = re.compile(rf"([{_HAN}]{{2,6}})({_STANDALONE_SUFFIX})")
 _BUILDING_PART_RE = re.compile(rf"({NUMBER_PATTERN})\s*(号楼|栋|幢|座|单元|层|楼|室|号|户)?")

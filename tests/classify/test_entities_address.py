@@ -570,6 +570,12 @@ def test_dev60_village_and_number_forms() -> None:
     assert extract_addresses(text)[0] == "正定县新安镇西韩家营村"
 
 
+def test_a_district_then_jiushi_nage_then_the_road() -> None:
+    # dev62: 长安区，就是那个中山东路，三百，三百五十几来证，三百五十六号
+    text = "长安区，就是那个中山东路，三百，三百五十几来证，三百五十六号，金贵人小区，三号楼"
+    assert extract_addresses(text)[0] == "长安区中山东路356号金贵人小区3号楼"
+
+
 def test_dev61_village_lead_and_a_number_restated_with_the_road() -> None:
     # 东 heard 都 at the start of the village right after its town
     text = "我是证定现新成谱证能，向反应依向。请问是每个村。新成谱证都梦村，就在村南那条水泥路边上"
