@@ -3,10 +3,10 @@
 The transcripts (``data/transcripts/whisper_base_calls.jsonl``, see its README) keep
 Whisper's errors in digits, place names and danger words. Some calls cannot be read right
 (two digits wrong, a road name garbled beyond recognition), so the checks are totals, set a
-little below what the extractors achieve (phones 694/984 from the text alone with 131 wrong,
-addresses 202/984 exactly, 448/984 up to a compound-name character and 785/984 up to the
-house number or village, 262 of the 263 urgent calls and one false alarm, in the thirteenth
-session; the urgent call the rules miss, dev40's
+little below what the extractors achieve (phones 717/1016 from the text alone with 135
+wrong, addresses 211/1016 exactly, 462/1016 up to a compound-name character and 811/1016 up to
+the house number or village, 270 of the 271 urgent calls and one false alarm, in the
+thirteenth session; the urgent call the rules miss, dev40's
 signal pole knocked askew, 眼看就要倒了 heard 眼看就要到了, is the urgency model's to
 flag; the false alarm is below). Corrections (不对，最后是…) are the pipeline's phone
 check's to read, so a number taken back still counts as wrong here.
@@ -62,15 +62,15 @@ def _compound_sounds_alike(said: str, truth: str) -> bool:
 
 def test_the_corpus_covers_the_kinds_of_call() -> None:
     calls = _calls()
-    assert len(calls) == 984
-    sets = {"sample", *(f"dev{n}" for n in range(1, 62))}
+    assert len(calls) == 1016
+    sets = {"sample", *(f"dev{n}" for n in range(1, 64))}
     assert {c["set"] for c in calls} == sets
     assert sum(c["urgent"] for c in calls) >= 20
 
 
 def test_phone_numbers(results: list) -> None:
     right = sum(bool(phones) and phones[0] == call["phone"] for call, phones, _, _ in results)
-    assert right >= 687
+    assert right >= 710
 
 
 def test_wrong_phone_numbers_are_rare(results: list) -> None:
@@ -78,7 +78,7 @@ def test_wrong_phone_numbers_are_rare(results: list) -> None:
     wrong = [
         call["file"] for call, phones, _, _ in results if phones and phones[0] != call["phone"]
     ]
-    assert len(wrong) <= 134, wrong
+    assert len(wrong) <= 138, wrong
 
 
 def test_addresses(results: list) -> None:
@@ -86,8 +86,8 @@ def test_addresses(results: list) -> None:
     loose = sum(
         bool(a) and _compound_sounds_alike(a[0], call["address"]) for call, _, a, _ in results
     )
-    assert exact >= 197
-    assert loose >= 441
+    assert exact >= 206
+    assert loose >= 455
 
 
 def test_address_cores(results: list) -> None:
@@ -98,7 +98,7 @@ def test_address_cores(results: list) -> None:
         truth = call["address"]
         m = re.match(r"^(.*?\d+号)(?!楼)", truth) or re.match(r"^(.*?村)", truth)
         core += bool(addresses) and addresses[0].startswith(m.group(1) if m else truth)
-    assert core >= 778
+    assert core >= 804
 
 
 def test_every_urgent_call_is_flagged_and_no_routine_one(results: list) -> None:

@@ -3,7 +3,7 @@
 The frozen transcripts (``data/transcripts/whisper_base_calls.jsonl``) are what Whisper base
 heard of the project's own calls; each call's script (``data/calls/**/scripts``) gives its
 sub-category. The model is the one a fresh install trains from the seed set. Thresholds sit a
-little below what it achieves (938 calls with a script: 929 top levels and 925
+little below what it achieves (970 calls with a script: 961 top levels and 957
 sub-categories right in the thirteenth session; 803 and 799 of 810 in the twelfth; 645 and
 642 of 650 in the eleventh; 534 and 532 of 538 in the tenth; in the ninth, of 458 calls, 454
 and 452, where summing sub-category scores per top level instead got 449 and 447).
@@ -68,11 +68,11 @@ def test_the_fresh_model_takes_the_likeliest_sub_category(model: TfidfClassifier
 
 
 def test_top_level_categories(scored: list[tuple[str, str, str]]) -> None:
-    assert len(scored) == 938
+    assert len(scored) == 970
     wrong = [row for row in scored if row[1].split(".")[0] != row[2].split(".")[0]]
-    assert len(scored) - len(wrong) >= 922, wrong
+    assert len(scored) - len(wrong) >= 954, wrong
 
 
 def test_sub_categories(scored: list[tuple[str, str, str]]) -> None:
     wrong = [row for row in scored if row[1] != row[2]]
-    assert len(scored) - len(wrong) >= 918, wrong
+    assert len(scored) - len(wrong) >= 950, wrong
