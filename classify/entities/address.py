@@ -216,9 +216,10 @@ _VILLAGE_WORD_HEARD_AS = {
     "囤": "屯", "臀": "屯", "吞": "屯", "报": "堡", "抱": "堡", "钩": "沟", "狗": "沟", "勾": "沟",
     "食": "石", "使": "石", "时": "石", "领": "岭", "观": "关",
 }  # fmt: skip
+# 乔 in a village's name: the bridge's 桥, but a family's before 家 or 庄 (乔家庄).
+_QIAO_RE = re.compile("乔(?![家庄])")
 # The common surnames, most common first: a one-character name before 庄 is a family's
 # (后阳庄 -> 后杨庄).
-_QIAO_RE = re.compile("乔(?![家庄])")
 _SURNAMES_BY_FREQUENCY = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
     "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
@@ -1049,7 +1050,9 @@ def _counties_with_towns_by_sound(
     districts = (p for p in gazetteer.places if p.kind == "district")
     for county in (p for p in districts if _towns_of(p.name, gazetteer)):
         size = len(county.name)
-        for start, end in _free_windows(text, (size,), taken):
+        # only windows ending in a sound of the county's 县, 市 or 区 (checked first: cheap)
+        ends = [i + 1 for i, ch in enumerate(text) if loose_distance(ch, county.name[-1]) == 0]
+        for start, end in _free_windows(text, (size,), taken, ends=ends):
             said = text[start:end]
             costs = [loose_distance(h, w) for h, w in zip(said, county.name, strict=True)]
             if costs[-1] or sum(costs) > _TOWN_NEAR_COST or (size == 2 and sum(costs)):
@@ -1089,10 +1092,9 @@ def _town_after_county(
             found = any(s <= start < e for s, e in taken)
             if found and said != name:
                 continue
-            costs = [loose_distance(h, w) for h, w in zip(said[:-1], heard[:-1], strict=True)]
             if not _town_suffix_heard(said[-1], name[-1]):
                 continue
-            if max(costs) > _TOWN_NEAR_COST or sum(c > 0 for c in costs) > 1:
+            if not _loosely_one_off(said[:-1], heard[:-1]):
                 continue
             place = gazetteer.lookup(name)
             assert place is not None
@@ -1109,12 +1111,22 @@ def _town_suffix_heard(heard: str, suffix: str) -> bool:
 
 
 def _free_windows(
-    text: str, lengths: Iterable[int], taken: list[tuple[int, int]]
+    text: str,
+    lengths: Iterable[int],
+    taken: list[tuple[int, int]],
+    ends: Iterable[int] | None = None,
 ) -> Iterator[tuple[int, int]]:
     """(start, end) of every run of Chinese characters of the given lengths that overlaps
-    no span in ``taken`` (read as it grows: a caller appends what it matched)."""
+    no span in ``taken`` (read as it grows: a caller appends what it matched), in order;
+    only those ending at one of ``ends`` when given."""
     for length in lengths:
-        for start in range(len(text) - length + 1):
+        last = len(text) - length
+        starts: Iterable[int] = (
+            range(last + 1)
+            if ends is None
+            else (e - length for e in ends if 0 <= e - length <= last)
+        )
+        for start in starts:
             end = start + length
             if not all(is_han(ch) for ch in text[start:end]):
                 continue
@@ -1196,14 +1208,22 @@ def _town_of_district_by_sound(said: str, district: str, gazetteer: Gazetteer) -
     the district) could be with one character off by its initial or final (赵县反中镇 for
     赵县范庄镇: zhong for zhuang), every other one sounding the same; None when none or
     several could."""
-    fits = []
-    for name in _towns_of(district, gazetteer):
-        if len(name) != len(said) or name[-1] != said[-1]:
-            continue
-        costs = [loose_distance(h, w) for h, w in zip(said[:-1], name[:-1], strict=True)]
-        if max(costs) <= _TOWN_NEAR_COST and sum(c > 0 for c in costs) <= 1:
-            fits.append(name)
+    towns = (name for name in _towns_of(district, gazetteer) if name[-1] == said[-1])
+    return _only_one_loosely_off(said, towns, gazetteer)
+
+
+def _only_one_loosely_off(said: str, names: Iterable[str], gazetteer: Gazetteer) -> Place | None:
+    """The place of the one name in ``names`` that ``said`` could be with one character
+    loosely off (:func:`_loosely_one_off`); None when none or several could."""
+    fits = [name for name in names if len(name) == len(said) and _loosely_one_off(said, name)]
     return gazetteer.lookup(fits[0]) if len(fits) == 1 else None
+
+
+def _loosely_one_off(said: str, name: str) -> bool:
+    """Whether ``said`` sounds like ``name`` (as long) but for at most one character off by
+    its initial or final (:data:`_TOWN_NEAR_COST`)."""
+    costs = [loose_distance(h, w) for h, w in zip(said, name, strict=True)]
+    return max(costs) <= _TOWN_NEAR_COST and sum(c > 0 for c in costs) <= 1
 
 
 def _roads_by_sound(text: str, gazetteer: Gazetteer) -> list[PlaceMatch]:
@@ -1256,13 +1276,23 @@ def _roads_by_stem(text: str, gazetteer: Gazetteer, found: list[PlaceMatch]) -> 
     """
     taken = [(m.start, m.end) for m in found]
     matches: list[PlaceMatch] = []
+    # A house number needs its 号 within reach after the suffix: where none is, no window is
+    # read (most of a call; checked first, as the windows are many and the roads too).
+    hao = [i for i, ch in enumerate(text) if ch == "号"]
+    if not hao:
+        return matches
+    starts_near: dict[int, list[int]] = {}  # by reach: the window starts within it of a 号
     for place in (p for p in gazetteer.places if p.kind == "road"):
         for name in (place.name, *place.aliases):
             suffix = "大街" if name.endswith("大街") else name[-1]
             stem = name[: -len(suffix)]
             if suffix not in _STEM_SUFFIXES or len(stem) < 2:
                 continue
-            for start in range(len(text) - len(stem)):
+            reach = len(name) + _STEM_NUMBER_REACH
+            if reach not in starts_near:
+                near = {i for k in hao for i in range(max(0, k - reach), k)}
+                starts_near[reach] = sorted(near)
+            for start in (i for i in starts_near[reach] if i < len(text) - len(stem)):
                 end = start + len(stem)
                 if loose_distance(text[start], stem[0]) > _NEAR_COST:
                     continue
@@ -1326,14 +1356,7 @@ def _road_of_district_by_sound(said: str, district: str, gazetteer: Gazetteer) -
     or several could."""
     if not district:
         return None
-    fits = []
-    for name in _roads_of(district, gazetteer):
-        if len(name) != len(said):
-            continue
-        costs = [loose_distance(h, w) for h, w in zip(said, name, strict=True)]
-        if max(costs) <= _TOWN_NEAR_COST and sum(c > 0 for c in costs) <= 1:
-            fits.append(name)
-    return gazetteer.lookup(fits[0]) if len(fits) == 1 else None
+    return _only_one_loosely_off(said, _roads_of(district, gazetteer), gazetteer)
 
 
 @functools.lru_cache(maxsize=64)
