@@ -89,16 +89,15 @@ _LAST_GROUP_RE = re.compile(
     r"(?:最后|后面|后边|尾号|后)(?:四位|四个数|那几位|几位|一组)?数?(?:应该)?[是为]"
 )
 _LAST_GROUP_REACH = 40
-# The caller naming the last digit or two (不对，最后一位是五; 最后两位是四七).
-_LAST_DIGITS_RE = re.compile(
-    rf"(?:最后|后面|末)([一1两二2])[位个]数?(?:应该)?[是为][\s，,]?({_DIGIT_CHAR}{{1,2}})"
-)
+# The caller naming the last digit or two (不对，最后一位是五; 最后两位是四七): the digits as
+# digits, or (where a correction names them) any character, a digit's homophone too
+# (最后一位是死, 是其2847).
+_LAST_DIGITS_CUE = r"(?:最后|后面|末)([一1两二2])[位个]数?(?:应该)?[是为][\s，,]?"
+_LAST_DIGITS_RE = re.compile(rf"{_LAST_DIGITS_CUE}({_DIGIT_CHAR}{{1,2}})")
+_NAMED_LAST_RE = re.compile(rf"{_LAST_DIGITS_CUE}(\w{{1,2}})")
 _COUNT_VALUES = {"一": 1, "1": 1, "两": 2, "二": 2, "2": 2}
-# The same, with any character after 是 (a digit's homophone: 最后一位是死, 是其2847).
+# The agent asking whether a number read back is right.
 _READ_BACK_ASKED_RE = re.compile(r"[对是][吗吧]")
-_NAMED_LAST_RE = re.compile(
-    r"(?:最后|后面|末)([一1两二2])[位个]数?(?:应该)?[是为][\s，,]?(\w{1,2})"
-)
 # Said before a stretch so that the extractor treats its digits as a phone number.
 _CUE = "电话"
 
@@ -249,6 +248,30 @@ def _read(text: str, prompt: str | None = None) -> tuple[str | None, str | None]
                 return first, later
             return later, first
     return first, None
+
+
+def _trusted(
+    readings: list[tuple[str, str, str | None]],
+    said: str | None,
+    retracted: str | None,
+    ending: str | None,
+) -> list[tuple[str, str, str | None]]:
+    """``readings`` (the transcript's first) less the re-decodings that hear the number the
+    caller took back: the ``retracted`` number itself; any number, where the correction
+    follows the read-back and the re-decoding heard no correction; one that does not end
+    with the digits the caller named (``ending``) where the transcript's does."""
+    ending = ending if said and ending and said.endswith(ending) else None
+    read_back_corrected = retracted is not None and _corrected_after_read_back(readings[0][1])
+
+    def kept(reading: tuple[str, str, str | None]) -> bool:
+        number = reading[2]
+        if reading[0] == "transcript" or number is None:
+            return True
+        if read_back_corrected and not _CORRECTION_RE.search(reading[1]):
+            return False  # it heard no correction: it reads the number taken back, misheard
+        return number != retracted and (ending is None or number.endswith(ending))
+
+    return [r for r in readings if kept(r)]
 
 
 def _one_per_prompt(
@@ -556,19 +579,7 @@ def confirm_phone(
     if _swaps_for(ending, said, retracted):
         said, retracted = retracted, said  # the one with the last digit the caller named
         readings[0] = ("transcript", stretch.text, said)
-    if not (said and ending and said.endswith(ending)):
-        ending = None
-    read_back_corrected = retracted is not None and _corrected_after_read_back(stretch.text)
-
-    def kept(reading: tuple[str, str, str | None]) -> bool:
-        number = reading[2]
-        if reading[0] == "transcript" or number is None:
-            return True
-        if read_back_corrected and not _CORRECTION_RE.search(reading[1]):
-            return False  # it heard no correction: it reads the number taken back, misheard
-        return number != retracted and (ending is None or number.endswith(ending))
-
-    counted = _one_per_prompt([r for r in readings if kept(r)], variants)
+    counted = _one_per_prompt(_trusted(readings, said, retracted, ending), variants)
     phone = vote(counted, retracted=retracted)
     logger.info("phone check %s: %s -> %s", path.name, readings, phone)
     return PhoneCheck(phone=phone, readings=readings, stretch=stretch)
