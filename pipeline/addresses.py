@@ -247,10 +247,10 @@ def vote(
     where a reading heard a junction. Between equally supported roads, one in ``known`` (the
     gazetteer's) beats one that is not (敌营蛮大街 heard, 翟营南大街 in a prompted reading).
     A road or town that ``district_of`` places in another district than the one voted is
-    no candidate while another is (上庄镇 of 鹿泉区 heard for 范庄镇 of 赵县), and a town that
-    is the only one names its county (井陉县上碑镇 is 行唐县上碑镇); a village the
-    transcript named like its town (上庄镇上庄村) follows the town when the town changes.
-    The house number is the first reading's unless it is another reading's, or one of
+    no candidate while another is (上庄镇 of 鹿泉区 heard for 范庄镇 of 赵县), and the town
+    voted names its county (井陉县上碑镇 is 行唐县上碑镇: 上碑镇 is no town of 井陉县); a
+    village the transcript named like its town (上庄镇上庄村) follows the town when the town
+    changes. The house number is the first reading's unless it is another reading's, or one of
     ``said_numbers`` (house numbers in the transcript's words that its address did not take
     in), with a digit inserted (2006号 against 206号), or there is none; between equally
     supported numbers, one of ``said_numbers`` wins (98号 against 1918号); where every
